@@ -1,0 +1,63 @@
+"""One process-wide guard against network access while protograph runs.
+
+rdflib will fetch a remote JSON-LD @context, run SPARQL ``SERVICE <url>`` and, on a Dataset,
+``FROM <url>`` / ``LOAD <url>`` (DESIGN.md, Non-negotiables). Rather than guard each call
+site, :func:`install` sets, once per process:
+
+* ``rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False`` (FROM and LOAD load nothing);
+* a SPARQL custom evaluation hook that refuses any ``SERVICE`` clause;
+* a Python audit hook that refuses ``socket.connect`` and ``urllib.Request`` to anything
+  except the loopback endpoints the user named (``--endpoint``), via :func:`allow`.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+from .errors import NetworkRefused
+
+_lock = threading.Lock()
+_installed = False
+_allowed: set[tuple[str, int]] = set()
+
+
+def allow(host: str, port: int) -> None:
+    """Permit connections to one endpoint the user asked for (``--endpoint``)."""
+    _allowed.add((host, int(port)))
+
+
+def _permitted(address: object) -> bool:
+    if isinstance(address, tuple) and len(address) >= 2:
+        return (str(address[0]), int(address[1])) in _allowed
+    return False  # unix sockets and anything else are not ours to open
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event == "socket.connect":
+        if not _permitted(args[1]):
+            raise NetworkRefused(f"network access refused: connection to {args[1]!r}")
+    elif event == "urllib.Request":
+        url = str(args[0])
+        if not any(url.startswith(f"http://{h}:{p}/") for h, p in _allowed):
+            raise NetworkRefused(f"network access refused: {url}")
+
+
+def _refuse_service(ctx, part):  # noqa: ANN001 - rdflib's hook signature
+    if getattr(part, "name", None) == "ServiceGraphPattern":
+        raise NetworkRefused("SPARQL SERVICE is refused: protograph never queries remote endpoints")
+    raise NotImplementedError  # let rdflib evaluate everything else
+
+
+def install() -> None:
+    """Install the guard for the whole process (idempotent)."""
+    global _installed
+    with _lock:
+        if _installed:
+            return
+        import rdflib.plugins.sparql as sparql
+
+        sparql.SPARQL_LOAD_GRAPHS = False
+        sparql.CUSTOM_EVALS["protograph-refuse-service"] = _refuse_service
+        sys.addaudithook(_audit)
+        _installed = True
