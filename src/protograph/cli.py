@@ -1,8 +1,250 @@
-"""The protograph command line (placeholder until the commands land)."""
+"""The ``protograph`` command line.
+
+Each command parses its arguments, calls the library, renders with the renderer the user
+chose and returns the exit status. Heavy libraries are imported inside the commands that
+need them, so ``protograph --help`` starts fast. Errors the user can fix are printed as
+one line (``file:place: problem``) with exit status 2, never as a traceback."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import click
 
+from .errors import ProtographError
 
-@click.group()
-def main() -> None:
-    """protograph: compare, validate and explore child-safeguarding protocols."""
+FORMATS = ["table", "markdown", "json"]
+
+
+def _corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --corpus DIR (repeatable) and --no-bundled to a command."""
+
+    @click.option(
+        "--corpus",
+        "corpus_dirs",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="A folder of your own protocol files (*.ttl) to load beside the bundled ones; repeatable.",
+    )
+    @click.option("--no-bundled", is_flag=True, help="Load only the --corpus protocols, not the bundled ones.")
+    @functools.wraps(command)
+    def wrapper(*args: Any, corpus_dirs: tuple[Path, ...], no_bundled: bool, **kwargs: Any) -> Any:
+        from .loader import load_corpus
+
+        if no_bundled and not corpus_dirs:
+            raise click.UsageError("--no-bundled needs at least one --corpus folder")
+        corpus = load_corpus(list(corpus_dirs), bundled=not no_bundled)
+        return command(*args, corpus=corpus, **kwargs)
+
+    return wrapper
+
+
+def _format_option(choices: list[str] = FORMATS) -> Callable[..., Any]:
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default="table", show_default=True, help="Output format."
+    )
+
+
+def _protocols_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--protocols",
+        "protocol_ids",
+        default=None,
+        metavar="ID[,ID...]",
+        help="Comma-separated protocol ids (default: all loaded).",
+    )(command)
+
+
+def _split_ids(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="protograph")
+def cli() -> None:
+    """protograph: compare, validate and explore multi-agency child-safeguarding protocols.
+
+    Every fact comes from a protocol's text, with its clause and a verbatim quote."""
+
+
+@cli.command("list")
+@_corpus_options
+@_format_option()
+def list_command(corpus: Any, fmt: str) -> int:
+    """List the loaded protocol versions."""
+    from .render import render
+    from .summary import protocol_rows
+
+    rows = protocol_rows(corpus)
+    columns = ["id", "title", "issuer", "date", "revision_of", "duties", "timescales", "source"]
+    click.echo(render(rows, columns, fmt, wrap={"title": 40, "issuer": 30}))
+    return 0
+
+
+@cli.command("show")
+@click.argument("protocol_id")
+@_corpus_options
+@_format_option()
+def show_command(protocol_id: str, corpus: Any, fmt: str) -> int:
+    """Summarise one protocol: what it encodes, and its duties by role with deadlines and clauses."""
+    from .summary import render_show
+
+    click.echo(render_show(corpus, protocol_id, fmt))
+    return 0
+
+
+@cli.command("timescales")
+@_protocols_option
+@_corpus_options
+@_format_option(["table", "markdown", "json", "csv"])
+def timescales_command(protocol_ids: str | None, corpus: Any, fmt: str) -> int:
+    """List every timescale the protocols state: deadlines, risk windows and periods."""
+    from .render import render
+    from .timescales import COLUMNS, EXTRA_COLUMNS, timescales
+
+    rows = [t.as_row() for t in timescales(corpus, _split_ids(protocol_ids))]
+    columns = COLUMNS + EXTRA_COLUMNS if fmt in ("json", "csv") else COLUMNS
+    click.echo(render(rows, columns, fmt, wrap={"what": 32, "quote": 60}))
+    return 0
+
+
+@cli.command("coverage")
+@click.argument("protocol_id")
+@click.option("--all", "show_all", is_flag=True, help="Show encoded and explained sentences too, not only gaps.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any normative sentence is unexplained.")
+@_corpus_options
+@_format_option()
+def coverage_command(protocol_id: str, show_all: bool, strict: bool, corpus: Any, fmt: str) -> int:
+    """Show which normative sentences of a protocol's source text are encoded."""
+    from .checks import source_text_for
+    from .coverage import coverage, summary
+    from .render import render
+
+    info = corpus.info(protocol_id)
+    _, text = source_text_for(corpus.graph(protocol_id), info.path)
+    rows = coverage(corpus.graph(protocol_id), text)
+    counts = summary(rows)
+    shown = [r for r in rows if show_all or r.status == "unexplained"]
+    records = [
+        {"line": r.line, "status": r.status, "provisions": list(r.references), "sentence": r.sentence, "note": r.note}
+        for r in shown
+    ]
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"protocol": protocol_id, "summary": counts, "sentences": records}, indent=2, ensure_ascii=False))
+    else:
+        columns = ["line", "status", "provisions", "sentence"]
+        if records:
+            click.echo(render(records, columns, fmt, wrap={"sentence": 90}))
+        line = ", ".join(f"{v} {k}" for k, v in counts.items())
+        click.echo(f"{protocol_id}: {line}")
+    return 1 if strict and counts["unexplained"] else 0
+
+
+@cli.command("check")
+@click.argument("protocol_ids", nargs=-1)
+@_corpus_options
+def check_command(protocol_ids: tuple[str, ...], corpus: Any) -> int:
+    """Check protocol encodings: shapes, shared terms, timescales and every quote against its source."""
+    from .checks import all_problems
+
+    failed = False
+    for protocol_id in protocol_ids or corpus.ids():
+        info = corpus.info(protocol_id)
+        from .loader import parse_file
+
+        problems = all_problems(parse_file(info.path), corpus.ontology, info.path)
+        for problem in problems:
+            click.echo(f"{info.path}: {problem}")
+        click.echo(f"{protocol_id}: {len(problems)} problem(s)")
+        failed = failed or bool(problems)
+    return 1 if failed else 0
+
+
+@cli.command("seraf")
+@click.option("--vulnerability", "vulnerabilities", multiple=True, metavar="ID", help="A SERAF vulnerability present; repeatable.")
+@click.option("--moderate", multiple=True, metavar="ID", help="A moderate risk indicator present in the past 6 months.")
+@click.option("--significant-current", multiple=True, metavar="ID", help="A significant risk indicator present in the past 6 months.")
+@click.option("--significant-recent", multiple=True, metavar="ID", help="A significant risk indicator present 6 to 12 months ago.")
+@click.option("--age", type=click.IntRange(0, 25), default=None, help="The child's age in years.")
+@click.option("--disabled", is_flag=True, help="The child has a physical or learning disability.")
+@click.option("--list-indicators", is_flag=True, help="List the SERAF indicator ids and exit.")
+@click.option("--protocol", "protocol_id", default="4lscb-met-2013", show_default=True, help="The protocol whose SERAF rules to use.")
+@_corpus_options
+@_format_option()
+def seraf_command(
+    vulnerabilities: tuple[str, ...],
+    moderate: tuple[str, ...],
+    significant_current: tuple[str, ...],
+    significant_recent: tuple[str, ...],
+    age: int | None,
+    disabled: bool,
+    list_indicators: bool,
+    protocol_id: str,
+    corpus: Any,
+    fmt: str,
+) -> int:
+    """Score a child's indicators with SERAF (4lscb-met-2013 Appendix 2) and give the category of risk."""
+    from .render import render
+    from .seraf import SerafInput, load_rules, score
+
+    rules = load_rules(corpus.graph(protocol_id))
+    if list_indicators:
+        rows = [{"list": kind, "id": ind.id, "indicator": ind.label} for kind, items in rules.lists.items() for ind in items]
+        click.echo(render(rows, ["list", "id", "indicator"], fmt, wrap={"indicator": 70}))
+        return 0
+    result = score(
+        rules,
+        SerafInput(
+            vulnerabilities=frozenset(vulnerabilities),
+            moderate=frozenset(moderate),
+            significant_current=frozenset(significant_current),
+            significant_recent=frozenset(significant_recent),
+            age=age,
+            disabled=disabled,
+        ),
+    )
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        rows = [{"rule": line.rule, "points": line.points, "provision": line.provision} for line in result.lines]
+        click.echo(render(rows, ["rule", "points", "provision"], fmt, wrap={"rule": 70}))
+        click.echo(f"SERAF score {result.total}: category {result.category} ({result.category_label})")
+        if result.actions:
+            click.echo(f"Associated actions: {result.actions}")
+        for note in result.notes:
+            click.echo(f"Note: {note}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning user errors into one line and exit status 2."""
+    try:
+        status = cli.main(args=argv, prog_name="protograph", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except click.Abort:
+        click.echo("protograph: aborted", err=True)
+        sys.exit(130)
+    except ProtographError as exc:
+        click.echo(f"protograph: {exc}", err=True)
+        sys.exit(2)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # a bug: one line, with the details behind a switch
+        if os.environ.get("PROTOGRAPH_DEBUG"):
+            raise
+        click.echo(f"protograph: internal error: {type(exc).__name__}: {exc} (set PROTOGRAPH_DEBUG=1 for details)", err=True)
+        sys.exit(3)
+    sys.exit(status if isinstance(status, int) else 0)

@@ -123,6 +123,15 @@ def _protocol_of(graph: Graph, path: Path) -> tuple[str, URIRef]:
     return ids[0], URIRef(iri)
 
 
+def _mark_membership(graph: Graph, iri: URIRef) -> None:
+    """State, on every typed node of a protocol graph, which protocol it belongs to
+    (pg:inProtocol), so that queries over the union of graphs, on any SPARQL engine,
+    can tell protocols apart without GRAPH clauses."""
+    for subject in set(graph.subjects(RDF.type, None)):
+        if subject != iri:
+            graph.add((subject, PG.inProtocol, iri))
+
+
 def _text(graph: Graph, subject: URIRef, predicate: URIRef) -> str:
     value = graph.value(subject, predicate)
     return str(value) if value is not None else ""
@@ -138,7 +147,7 @@ def load_corpus(
     every ``*.ttl`` in ``corpus_dirs``. User protocols are checked against the encoding
     shapes and their quotes against their source text as they load."""
     netguard.install()
-    dataset = Dataset()
+    dataset = Dataset(default_union=True)
     ontology = dataset.graph(ONTOLOGY_GRAPH)
     for path in ontology_files():
         parse_file(path, ontology)
@@ -162,6 +171,7 @@ def load_corpus(
             from .checks import check_protocol_graph
 
             check_protocol_graph(graph, ontology, path)
+        _mark_membership(graph, iri)
         target = dataset.graph(iri)
         for prefix, ns in graph.namespaces():
             target.bind(prefix, ns, override=False)

@@ -1,7 +1,7 @@
 """Quote fidelity: every encoded quote must occur verbatim in its source text.
 
 Both sides are normalised the same way (docs/encoding.md, "Quotes"): runs of white space
-are one space, markdown markup is dropped, a word hyphenated at a line end is joined, and a
+are one space, markdown markup and table tags are dropped, a word hyphenated at a line end is joined, and a
 quote may be given as fragments joined by `` [...] `` that must occur in order."""
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ ELISION = "[...]"
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _LINE_END_HYPHEN = re.compile(r"(?<=\w)-[ \t]*\r?\n\s*(?=\w)")
 _SPACE = re.compile(r"\s+")
+_TABLE_TAGS = re.compile(r"</?p>|<input[^>]*>|<br\s*/?>")
 
 
 def normalise(text: str) -> str:
     """Normalise text for quote comparison (white space, markdown, line-end hyphens)."""
     text = _LINE_END_HYPHEN.sub("-", text)
     text = _LINK.sub(r"\1", text)
+    text = _TABLE_TAGS.sub(" ", text)
     text = text.replace("<u>", "").replace("</u>", "").replace("*", "")
     text = text.replace("\u00a0", " ")
     return _SPACE.sub(" ", text).strip()

@@ -1,0 +1,139 @@
+"""Coverage of a protocol's normative sentences by its encoding.
+
+The source text is cut into sentences (bullets and paragraphs are separate units), and a
+sentence is *normative* when it uses the words protocols impose duties with (must, should,
+shall, will, is to, are to, required, needs to, never, under no circumstances, duty,
+responsible, essential, ...). Each normative sentence is then:
+
+* ``encoded`` — a provision cited by at least one encoded fact quotes it;
+* ``explained`` — only a provision with a ``pg:coverageNote`` (the reason it is not a duty)
+  quotes it;
+* ``unexplained`` — nothing quotes it: work left for the encoder.
+
+A provision quotes a sentence when the sentence lies inside one of the quote's fragments,
+or a fragment lies inside the sentence and is at least half of it (or 60 characters)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib import Graph
+
+from .namespace import PG
+from .quotes import fragments, normalise
+
+NORMATIVE = re.compile(
+    r"\b(must|should|shall|will|is to|are to|required|requires|requirement|needs? to|duty|duties|"
+    r"responsible|responsibility|essential|crucial|imperative|expected|recommended|"
+    r"never|under no circumstances|do not|not allow|ensure|ensuring)\b",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*(?:[-•·\u2022\uf0b7\uf0a7\uf0d8\uf076\uf0fc]|\(?[a-z]\)|\d+(?:\.\d+)*\.)\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘\"(])")
+_MIN_SUBSTANTIAL = 60
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a source text, with the line it starts on."""
+
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """A normative sentence and what, if anything, of the encoding quotes it."""
+
+    line: int
+    status: str  # encoded | explained | unexplained
+    references: tuple[str, ...]
+    sentence: str
+    note: str = ""
+
+
+def _blocks(source: str) -> list[tuple[int, str]]:
+    """Cut a source into paragraphs and bullet items, each with its first line number."""
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] | None = None
+    for number, line in enumerate(source.splitlines(), start=1):
+        if not line.strip():
+            current = None
+            continue
+        bullet = _BULLET.match(line)
+        if current is None or bullet:
+            current = [line[bullet.end():] if bullet else line]
+            blocks.append((number, current))
+        else:
+            current.append(line)
+    return [(number, "\n".join(lines)) for number, lines in blocks]
+
+
+def sentences(source: str) -> list[Sentence]:
+    """Every sentence of a source text, normalised, in order."""
+    result = []
+    for line, block in _blocks(source):
+        for piece in _SENTENCE_END.split(normalise(block)):
+            piece = piece.strip()
+            if piece:
+                result.append(Sentence(line, piece))
+    return result
+
+
+def normative_sentences(source: str) -> list[Sentence]:
+    """The sentences of a source that use normative words."""
+    return [s for s in sentences(source) if NORMATIVE.search(s.text)]
+
+
+@dataclass(frozen=True)
+class _Quote:
+    reference: str
+    parts: tuple[str, ...]
+    used: bool
+    note: str
+
+
+def _quotes(graph: Graph) -> list[_Quote]:
+    used = set(graph.objects(None, PG.provision))
+    quotes = []
+    for provision, quote in graph.subject_objects(PG.quote):
+        reference = str(graph.value(provision, PG.reference) or "?")
+        note = graph.value(provision, PG.coverageNote)
+        quotes.append(_Quote(reference, tuple(fragments(str(quote))), provision in used, str(note or "")))
+    return sorted(quotes, key=lambda q: (q.reference, q.parts))
+
+
+def _quotes_sentence(quote: _Quote, sentence: str) -> bool:
+    for part in quote.parts:
+        if sentence in part:
+            return True
+        if part in sentence and (len(part) * 2 >= len(sentence) or len(part) >= _MIN_SUBSTANTIAL):
+            return True
+    return False
+
+
+def coverage(graph: Graph, source: str) -> list[CoverageRow]:
+    """Each normative sentence of ``source`` with its coverage by the protocol ``graph``."""
+    quotes = _quotes(graph)
+    rows = []
+    for sentence in normative_sentences(source):
+        matching = [q for q in quotes if _quotes_sentence(q, sentence.text)]
+        encoded = sorted({q.reference for q in matching if q.used})
+        explained = sorted({q.reference for q in matching if q.note})
+        if encoded:
+            rows.append(CoverageRow(sentence.line, "encoded", tuple(encoded), sentence.text))
+        elif explained:
+            notes = "; ".join(sorted({q.note for q in matching if q.note}))
+            rows.append(CoverageRow(sentence.line, "explained", tuple(explained), sentence.text, notes))
+        else:
+            rows.append(CoverageRow(sentence.line, "unexplained", (), sentence.text))
+    return rows
+
+
+def summary(rows: list[CoverageRow]) -> dict[str, int]:
+    """Counts of normative sentences by status."""
+    counts = {"normative": len(rows), "encoded": 0, "explained": 0, "unexplained": 0}
+    for row in rows:
+        counts[row.status] += 1
+    return counts

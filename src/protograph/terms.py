@@ -1,0 +1,50 @@
+"""Shared terms: labels, short ids and natural ordering of provision references."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import RDFS, Graph, URIRef
+
+from .namespace import BASE
+
+_NUMBER = re.compile(r"(\d+)")
+
+
+def short_id(iri: object) -> str:
+    """The readable id of a shared term or fact: its last path segment ('police', 'must')."""
+    text = str(iri)
+    for sep in ("#", "/"):
+        if sep in text:
+            text = text.rsplit(sep, 1)[1]
+    return text
+
+
+def kind_and_id(iri: object) -> str:
+    """A shared term as ``kind:id`` ('role:police', 'action:refer')."""
+    text = str(iri)
+    if text.startswith(BASE):
+        rest = text[len(BASE):]
+        if rest.startswith("ns#"):
+            return "pg:" + rest[3:]
+        if "/" in rest:
+            kind, ident = rest.split("/", 1)
+            return f"{kind}:{ident.rsplit('/', 1)[-1]}"
+    return text
+
+
+def label(graph: Graph, iri: object) -> str:
+    """The rdfs:label of a term, or its short id when it has none."""
+    if not isinstance(iri, URIRef):
+        return "" if iri is None else str(iri)
+    value = graph.value(iri, RDFS.label)
+    return str(value) if value is not None else short_id(iri)
+
+
+def reference_key(reference: str) -> tuple:
+    """Sort key putting references in document order: 2 < 10 < 10.1 < app-1; slugs last."""
+    text = str(reference)
+    appendix = text.startswith("app-")
+    numeric = bool(re.match(r"^\d", text)) or appendix
+    parts = tuple(int(p) if p.isdigit() else p for p in _NUMBER.split(text) if p not in ("", ".", "-"))
+    return (0 if numeric and not appendix else 1 if appendix else 2, parts)
