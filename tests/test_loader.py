@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Dataset, Graph
+from rdflib import RDF, Dataset
 
 from protograph import netguard
 from protograph.errors import EncodingError, NetworkRefused

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import needs_sources
 
+from conftest import needs_sources
 from protograph.checks import quote_problems, source_text_for
 from protograph.loader import bundled_protocol_files, parse_file
 from protograph.quotes import locate, normalise

@@ -54,8 +54,7 @@ def render() -> str:
     """Return the text of namespace.py for the current ontology."""
     graph = Graph().parse(ONTOLOGY, format="turtle")
     names = sorted(
-        {str(s)[len(PG):] for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(PG)}
-        - {""}
+        {str(s)[len(PG) :] for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(PG)} - {""}
     )
     lines = [f"    {name}: URIRef\n" for name in names]
     return HEADER + "".join(lines)

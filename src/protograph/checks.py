@@ -14,7 +14,10 @@ from .namespace import BASE, PG
 from .paths import data_dir, sources_dir
 from .quotes import locate, normalise
 
-_VOCAB_PREFIXES = tuple(BASE + part for part in ("role/", "action/", "event/", "condition/", "topic/", "purpose/", "instrument/", "concept/", "ns#"))
+_VOCAB_PREFIXES = tuple(
+    BASE + part
+    for part in ("role/", "action/", "event/", "condition/", "topic/", "purpose/", "instrument/", "concept/", "ns#")
+)
 _HOURS = {
     TIME.unitMinute: 1 / 60,
     TIME.unitHour: 1,
@@ -81,7 +84,9 @@ def source_text_for(graph: Graph, path: Path | None = None) -> tuple[Path, str]:
     for candidate in candidates:
         if candidate.is_file():
             return candidate, candidate.read_text(encoding="utf-8")
-    raise EncodingError(f"source text {names[0]!r} not found (looked in {', '.join(str(c.parent) for c in candidates)})", path)
+    raise EncodingError(
+        f"source text {names[0]!r} not found (looked in {', '.join(str(c.parent) for c in candidates)})", path
+    )
 
 
 def quote_problems(graph: Graph, source_text: str) -> list[Problem]:

@@ -137,7 +137,9 @@ def coverage_command(protocol_id: str, show_all: bool, strict: bool, corpus: Any
     if fmt == "json":
         import json
 
-        click.echo(json.dumps({"protocol": protocol_id, "summary": counts, "sentences": records}, indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps({"protocol": protocol_id, "summary": counts, "sentences": records}, indent=2, ensure_ascii=False)
+        )
     else:
         columns = ["line", "status", "provisions", "sentence"]
         if records:
@@ -168,14 +170,29 @@ def check_command(protocol_ids: tuple[str, ...], corpus: Any) -> int:
 
 
 @cli.command("seraf")
-@click.option("--vulnerability", "vulnerabilities", multiple=True, metavar="ID", help="A SERAF vulnerability present; repeatable.")
+@click.option(
+    "--vulnerability", "vulnerabilities", multiple=True, metavar="ID", help="A SERAF vulnerability present; repeatable."
+)
 @click.option("--moderate", multiple=True, metavar="ID", help="A moderate risk indicator present in the past 6 months.")
-@click.option("--significant-current", multiple=True, metavar="ID", help="A significant risk indicator present in the past 6 months.")
-@click.option("--significant-recent", multiple=True, metavar="ID", help="A significant risk indicator present 6 to 12 months ago.")
+@click.option(
+    "--significant-current",
+    multiple=True,
+    metavar="ID",
+    help="A significant risk indicator present in the past 6 months.",
+)
+@click.option(
+    "--significant-recent", multiple=True, metavar="ID", help="A significant risk indicator present 6 to 12 months ago."
+)
 @click.option("--age", type=click.IntRange(0, 25), default=None, help="The child's age in years.")
 @click.option("--disabled", is_flag=True, help="The child has a physical or learning disability.")
 @click.option("--list-indicators", is_flag=True, help="List the SERAF indicator ids and exit.")
-@click.option("--protocol", "protocol_id", default="4lscb-met-2013", show_default=True, help="The protocol whose SERAF rules to use.")
+@click.option(
+    "--protocol",
+    "protocol_id",
+    default="4lscb-met-2013",
+    show_default=True,
+    help="The protocol whose SERAF rules to use.",
+)
 @_corpus_options
 @_format_option()
 def seraf_command(
@@ -196,7 +213,9 @@ def seraf_command(
 
     rules = load_rules(corpus.graph(protocol_id))
     if list_indicators:
-        rows = [{"list": kind, "id": ind.id, "indicator": ind.label} for kind, items in rules.lists.items() for ind in items]
+        rows = [
+            {"list": kind, "id": ind.id, "indicator": ind.label} for kind, items in rules.lists.items() for ind in items
+        ]
         click.echo(render(rows, ["list", "id", "indicator"], fmt, wrap={"indicator": 70}))
         return 0
     result = score(
@@ -245,6 +264,8 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug: one line, with the details behind a switch
         if os.environ.get("PROTOGRAPH_DEBUG"):
             raise
-        click.echo(f"protograph: internal error: {type(exc).__name__}: {exc} (set PROTOGRAPH_DEBUG=1 for details)", err=True)
+        click.echo(
+            f"protograph: internal error: {type(exc).__name__}: {exc} (set PROTOGRAPH_DEBUG=1 for details)", err=True
+        )
         sys.exit(3)
     sys.exit(status if isinstance(status, int) else 0)

@@ -63,7 +63,7 @@ def _blocks(source: str) -> list[tuple[int, str]]:
             continue
         bullet = _BULLET.match(line)
         if current is None or bullet:
-            current = [line[bullet.end():] if bullet else line]
+            current = [line[bullet.end() :] if bullet else line]
             blocks.append((number, current))
         else:
             current.append(line)

@@ -78,8 +78,14 @@ def _words(iso: str, working: bool) -> str:
     if not match:
         return iso
     is_time, number, unit = match.groups()
-    names = {("T", "M"): "minute", ("T", "H"): "hour", ("", "D"): "working day" if working else "day",
-             ("", "W"): "week", ("", "M"): "month", ("", "Y"): "year"}
+    names = {
+        ("T", "M"): "minute",
+        ("T", "H"): "hour",
+        ("", "D"): "working day" if working else "day",
+        ("", "W"): "week",
+        ("", "M"): "month",
+        ("", "Y"): "year",
+    }
     name = names[(is_time, unit)]
     return f"{number} {name}{'' if number == '1' else 's'}"
 

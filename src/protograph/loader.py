@@ -113,13 +113,17 @@ def parse_file(path: Path, graph: Graph | None = None, error: type = EncodingErr
 def _protocol_of(graph: Graph, path: Path) -> tuple[str, URIRef]:
     versions = sorted(set(graph.subjects(RDF.type, PG.ProtocolVersion)))
     if len(versions) != 1:
-        raise EncodingError(f"a protocol file must describe exactly one pg:ProtocolVersion, found {len(versions)}", path)
+        raise EncodingError(
+            f"a protocol file must describe exactly one pg:ProtocolVersion, found {len(versions)}", path
+        )
     iri = versions[0]
     ids = [str(o) for o in graph.objects(iri, DCTERMS.identifier)]
     if len(ids) != 1:
         raise EncodingError(f"protocol {iri} must have exactly one dcterms:identifier", path)
     if URIRef(iri) != protocol_iri(ids[0]):
-        raise EncodingError(f"protocol IRI {iri} does not match its id {ids[0]!r} (expected {protocol_iri(ids[0])})", path)
+        raise EncodingError(
+            f"protocol IRI {iri} does not match its id {ids[0]!r} (expected {protocol_iri(ids[0])})", path
+        )
     return ids[0], URIRef(iri)
 
 
@@ -166,7 +170,10 @@ def load_corpus(
         protocol_id, iri = _protocol_of(graph, path)
         if protocol_id in corpus.protocols:
             other = corpus.protocols[protocol_id].path
-            raise EncodingError(f"protocol id {protocol_id!r} is already loaded from {other} (use --no-bundled to replace a bundled protocol)", path)
+            raise EncodingError(
+                f"protocol id {protocol_id!r} is already loaded from {other} (use --no-bundled to replace a bundled protocol)",
+                path,
+            )
         if not is_bundled and check_user_protocols:
             from .checks import check_protocol_graph
 
@@ -196,7 +203,9 @@ def owl_rl_closure(graph: Graph) -> Graph:
     and pg:involvesRole / pg:roleIn). Never follows owl:imports."""
     import owlrl
 
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+    owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
+    ).expand(graph)
     return graph
 
 

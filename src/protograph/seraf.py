@@ -195,9 +195,7 @@ def _check_ids(rules: SerafRules, name: str, ids: frozenset[str]) -> None:
     known = {i.id for i in rules.lists.get(name, [])}
     unknown = sorted(ids - known)
     if unknown:
-        raise InputError(
-            f"unknown SERAF {name} indicator {unknown[0]!r} (see `protograph seraf --list-indicators`)"
-        )
+        raise InputError(f"unknown SERAF {name} indicator {unknown[0]!r} (see `protograph seraf --list-indicators`)")
 
 
 def _ticked(child: SerafInput, rule: Rule) -> frozenset[str]:

@@ -136,7 +136,12 @@ def render_show(corpus: Corpus, protocol_id: str, fmt: str) -> str:
             lines.append(f"## {role} ({len(items)})")
             lines.append("")
             rows = [
-                {"modality": d.modality, "duty": d.label, "details": _details(d, corpus.ontology), "clause": d.provision}
+                {
+                    "modality": d.modality,
+                    "duty": d.label,
+                    "details": _details(d, corpus.ontology),
+                    "clause": d.provision,
+                }
                 for d in items
             ]
             lines.append(render(rows, ["modality", "duty", "details", "clause"], "markdown"))

@@ -24,7 +24,7 @@ def kind_and_id(iri: object) -> str:
     """A shared term as ``kind:id`` ('role:police', 'action:refer')."""
     text = str(iri)
     if text.startswith(BASE):
-        rest = text[len(BASE):]
+        rest = text[len(BASE) :]
         if rest.startswith("ns#"):
             return "pg:" + rest[3:]
         if "/" in rest:
