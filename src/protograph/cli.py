@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"protograph: {exc.format_message()}", err=True)
         sys.exit(2)
     except click.Abort:
         click.echo("protograph: aborted", err=True)

@@ -32,6 +32,7 @@ NORMATIVE = re.compile(
 _BULLET = re.compile(r"^\s*(?:[-•·\u2022\uf0b7\uf0a7\uf0d8\uf076\uf0fc]|\(?[a-z]\)|\d+(?:\.\d+)*\.)\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘\"(])")
 _MIN_SUBSTANTIAL = 60
+_HEADING_MAX = 60
 
 
 @dataclass(frozen=True)
@@ -53,31 +54,55 @@ class CoverageRow:
     note: str = ""
 
 
-def _blocks(source: str) -> list[tuple[int, str]]:
-    """Cut a source into paragraphs and bullet items, each with its first line number."""
-    blocks: list[tuple[int, list[str]]] = []
-    current: list[str] | None = None
+def _is_heading(line: str) -> bool:
+    """A short line with no closing punctuation, such as 'Referrals' or 'Return Interview'."""
+    text = line.strip()
+    return 0 < len(text) <= _HEADING_MAX and not text.endswith(
+        (".", ",", ";", ":", "!", "?", "-", "–", "(", " and", " or", " the", " of", " to")
+    )
+
+
+def _blocks(source: str) -> list[tuple[int, list[tuple[int, str]]]]:
+    """Cut a source into paragraphs and bullet items, each a list of (line number, text).
+    A heading (a short line without closing punctuation) ends the block before it."""
+    blocks: list[tuple[int, list[tuple[int, str]]]] = []
+    current: list[tuple[int, str]] | None = None
+    previous = ""
     for number, line in enumerate(source.splitlines(), start=1):
         if not line.strip():
-            current = None
+            current, previous = None, ""
             continue
         bullet = _BULLET.match(line)
-        if current is None or bullet:
-            current = [line[bullet.end() :] if bullet else line]
+        text = line[bullet.end() :] if bullet else line
+        if current is None or bullet or _is_heading(previous):
+            current = [(number, text)]
             blocks.append((number, current))
         else:
-            current.append(line)
-    return [(number, "\n".join(lines)) for number, lines in blocks]
+            current.append((number, text))
+        previous = line
+    return blocks
+
+
+def _line_of(piece: str, lines: list[tuple[int, str]]) -> int:
+    """The line a sentence starts on: the first line by which its opening words have appeared."""
+    opening = piece[:24]
+    joined = ""
+    for number, text in lines:
+        joined = normalise(f"{joined}\n{text}")
+        if opening in joined:
+            return number
+    return lines[0][0]
 
 
 def sentences(source: str) -> list[Sentence]:
     """Every sentence of a source text, normalised, in order."""
     result = []
-    for line, block in _blocks(source):
-        for piece in _SENTENCE_END.split(normalise(block)):
+    for _, lines in _blocks(source):
+        block = normalise("\n".join(text for _, text in lines))
+        for piece in _SENTENCE_END.split(block):
             piece = piece.strip()
             if piece:
-                result.append(Sentence(line, piece))
+                result.append(Sentence(_line_of(piece, lines), piece))
     return result
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from .loader import Corpus
 from .queries import run
@@ -40,6 +41,7 @@ class Duty:
     condition_text: str = ""
     forms: tuple[str, ...] = ()
     note: str = ""
+    completion_event: str = ""
     labels: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def when(self) -> str:
@@ -90,54 +92,79 @@ def _words(iso: str, working: bool) -> str:
     return f"{number} {name}{'' if number == '1' else 's'}"
 
 
-def _ids(value: object) -> tuple[str, ...]:
-    return tuple(sorted(short_id(v) for v in str(value).split())) if value else ()
-
-
 def duties(corpus: Corpus, protocols: list[str] | None = None) -> list[Duty]:
     """Every duty of the chosen protocols (all when None), in document order."""
-    chosen = set(protocols) if protocols is not None else set(corpus.ids())
+    chosen = sorted(set(protocols) if protocols is not None else set(corpus.ids()))
+    result: list[Duty] = []
     for protocol_id in chosen:
         corpus.info(protocol_id)
-    deadlines = {(t.protocol, t.id): t for t in timescales(corpus, sorted(chosen))}
+        result.extend(corpus.memo(("duties", protocol_id), lambda pid=protocol_id: _protocol_duties(corpus, pid)))
+    return result
+
+
+def _protocol_duties(corpus: Corpus, protocol_id: str) -> list[Duty]:
+    graph = corpus.graph(protocol_id)
+    deadlines = {t.id: t for t in timescales(corpus, [protocol_id])}
     ontology: Graph = corpus.ontology
+    core: dict[str, dict[str, object]] = {}
+    for r in run(graph, "duties"):
+        row = core.setdefault(
+            str(r.duty),
+            {
+                "label": str(r.label),
+                "provision": str(r.reference),
+                "quote": str(r.quote),
+                "action": r.action,
+                "modality": short_id(r.modality),
+                "wording": str(r.wording),
+                "bearers": set(),
+            },
+        )
+        row["bearers"].add(r.bearer)  # type: ignore[union-attr]
+    facets: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for r in run(graph, "duty-facets"):
+        facets[str(r.duty)][short_id(r.facet)].append(r.value)
     result = []
-    for r in run(corpus.dataset, "duties"):
-        protocol = str(r.protocol)
-        if protocol not in chosen:
-            continue
-        labels = {}
-        for iri in [*str(r.bearers).split(), *str(r.recipients).split(), str(r.action)]:
-            if iri:
-                labels[short_id(iri)] = label(ontology, URIRef(iri))
+    for iri, row in core.items():
+        facet = facets[iri]
+
+        def one(name: str, facet: dict = facet) -> object:
+            values = sorted(facet.get(name, []))
+            return values[0] if values else None
+
+        labels = {
+            short_id(t): label(ontology, t) for t in [*row["bearers"], *facet.get("recipient", []), row["action"]]
+        }
+        deadline = one("deadline")
         result.append(
             Duty(
-                protocol=protocol,
-                id=short_id(r.duty),
-                label=str(r.label),
-                provision=str(r.reference),
-                quote=str(r.quote),
-                bearers=_ids(r.bearers),
-                action=short_id(r.action),
-                recipients=_ids(r.recipients),
-                modality=short_id(r.modality),
-                wording=str(r.wording),
-                trigger=short_id(r.trigger) if r.trigger is not None else "",
-                trigger_channel=str(r.channel or ""),
-                trigger_category=str(r.category or ""),
-                trigger_recipient=short_id(r.triggerRecipient) if r.triggerRecipient is not None else "",
-                threshold=short_id(r.threshold) if r.threshold is not None else "",
-                deadline=deadlines.get((protocol, short_id(r.deadline))) if r.deadline is not None else None,
-                conditions=_ids(r.conditions),
-                age_at_least=int(r.ageAtLeast) if r.ageAtLeast is not None else None,
-                age_below=int(r.ageBelow) if r.ageBelow is not None else None,
-                condition_text=str(r.conditionText or ""),
-                forms=_ids(r.forms),
-                note=str(r.note or ""),
+                protocol=protocol_id,
+                id=short_id(iri),
+                label=row["label"],
+                provision=row["provision"],
+                quote=row["quote"],
+                bearers=tuple(sorted(short_id(b) for b in row["bearers"])),
+                action=short_id(row["action"]),
+                recipients=tuple(sorted(short_id(v) for v in facet.get("recipient", []))),
+                modality=row["modality"],
+                wording=row["wording"],
+                trigger=short_id(one("trigger")) if one("trigger") is not None else "",
+                trigger_channel=str(one("triggerChannel") or ""),
+                trigger_category=str(one("triggerCategory") or ""),
+                trigger_recipient=short_id(one("triggerRecipient")) if one("triggerRecipient") is not None else "",
+                threshold=short_id(one("triggerThreshold")) if one("triggerThreshold") is not None else "",
+                deadline=deadlines.get(short_id(deadline)) if deadline is not None else None,
+                conditions=tuple(sorted(short_id(v) for v in facet.get("condition", []))),
+                age_at_least=int(one("ageAtLeast")) if one("ageAtLeast") is not None else None,
+                age_below=int(one("ageBelow")) if one("ageBelow") is not None else None,
+                condition_text=" ".join(str(v) for v in sorted(facet.get("conditionText", []))),
+                forms=tuple(sorted(short_id(v) for v in facet.get("form", []))),
+                note=" ".join(str(v) for v in sorted(facet.get("editorialNote", []))),
+                completion_event=short_id(one("completionEvent")) if one("completionEvent") is not None else "",
                 labels=labels,
             )
         )
-    return sorted(result, key=lambda d: (d.protocol, reference_key(d.provision), d.id))
+    return sorted(result, key=lambda d: (reference_key(d.provision), d.id))
 
 
 def modality_rank(modality: str) -> int:

@@ -7,9 +7,10 @@ do_owl_imports) and never touches the network (see netguard)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
@@ -19,6 +20,7 @@ from .errors import EncodingError, InputError
 from .namespace import ONTOLOGY_GRAPH, PG, protocol_iri
 from .paths import data_dir
 
+T = TypeVar("T")
 _PARSE_FORMATS = {".ttl": "turtle", ".nt": "nt", ".n3": "n3"}
 
 
@@ -41,15 +43,26 @@ class Corpus:
 
     dataset: Dataset
     protocols: dict[str, ProtocolInfo] = field(default_factory=dict)
+    graphs: dict[str, Graph] = field(default_factory=dict, repr=False)
+    ontology_graph: Graph | None = field(default=None, repr=False)
+    _memo: dict[object, object] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: object, compute: Callable[[], T]) -> T:
+        """Compute a value derived from the (unchanging) corpus once, then reuse it."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[return-value]
 
     @property
     def ontology(self) -> Graph:
-        """The named graph holding the ontology and vocabularies."""
-        return self.dataset.graph(ONTOLOGY_GRAPH)
+        """The ontology and vocabularies (a standalone copy of their named graph)."""
+        return self.ontology_graph if self.ontology_graph is not None else self.dataset.graph(ONTOLOGY_GRAPH)
 
     def graph(self, protocol_id: str) -> Graph:
-        """The named graph of one protocol version (unknown ids raise InputError)."""
-        return self.dataset.graph(self.info(protocol_id).iri)
+        """One protocol version's graph (a standalone copy of its named graph, fast to query);
+        unknown ids raise InputError."""
+        self.info(protocol_id)
+        return self.graphs[protocol_id]
 
     def info(self, protocol_id: str) -> ProtocolInfo:
         """Return one protocol's info, or raise a clear error naming the known ids."""
@@ -152,10 +165,11 @@ def load_corpus(
     shapes and their quotes against their source text as they load."""
     netguard.install()
     dataset = Dataset(default_union=True)
-    ontology = dataset.graph(ONTOLOGY_GRAPH)
+    ontology = Graph()
     for path in ontology_files():
         parse_file(path, ontology)
-    corpus = Corpus(dataset)
+    dataset.graph(ONTOLOGY_GRAPH).__iadd__(ontology)
+    corpus = Corpus(dataset, ontology_graph=ontology)
     files: list[tuple[Path, bool]] = [(p, True) for p in bundled_protocol_files()] if bundled else []
     for folder in corpus_dirs:
         folder = Path(folder)
@@ -183,6 +197,7 @@ def load_corpus(
         for prefix, ns in graph.namespaces():
             target.bind(prefix, ns, override=False)
         target += graph
+        corpus.graphs[protocol_id] = graph
         corpus.protocols[protocol_id] = ProtocolInfo(
             id=protocol_id,
             iri=iri,

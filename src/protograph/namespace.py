@@ -31,6 +31,8 @@ class PG(DefinedNamespace):
     _NS = Namespace("https://w3id.org/protograph/ns#")
 
     Action: URIRef
+    Case: URIRef
+    CaseEvent: URIRef
     Component: URIRef
     Condition: URIRef
     DatedName: URIRef
@@ -49,6 +51,7 @@ class PG(DefinedNamespace):
     ListKind: URIRef
     Mention: URIRef
     Modality: URIRef
+    Obligation: URIRef
     Period: URIRef
     ProcessStage: URIRef
     ProtocolVersion: URIRef
@@ -70,13 +73,20 @@ class PG(DefinedNamespace):
     ageBelowIfDisabled: URIRef
     appliesToList: URIRef
     area: URIRef
+    asOf: URIRef
     associatedAction: URIRef
+    at: URIRef
     bearer: URIRef
     bearsDuty: URIRef
+    by: URIRef
+    case: URIRef
     caseField: URIRef
     caseId: URIRef
+    caseIdentifier: URIRef
     caseValue: URIRef
+    category: URIRef
     categoryNumber: URIRef
+    channel: URIRef
     completionEvent: URIRef
     component: URIRef
     condition: URIRef
@@ -91,6 +101,8 @@ class PG(DefinedNamespace):
     deadline: URIRef
     definedBy: URIRef
     defines: URIRef
+    dueAt: URIRef
+    eventType: URIRef
     evidencedBy: URIRef
     exploitationType: URIRef
     form: URIRef
@@ -115,6 +127,7 @@ class PG(DefinedNamespace):
     modality: URIRef
     must: URIRef
     mustNot: URIRef
+    obligationOf: URIRef
     outcomeEvent: URIRef
     performedBy: URIRef
     points: URIRef
@@ -139,12 +152,15 @@ class PG(DefinedNamespace):
     stageNumber: URIRef
     termUsed: URIRef
     timeFrame: URIRef
+    to: URIRef
     topic: URIRef
     trigger: URIRef
     triggerCategory: URIRef
     triggerChannel: URIRef
     triggerRecipient: URIRef
     triggerThreshold: URIRef
+    triggeredAt: URIRef
+    triggeredBy: URIRef
     unitWorkingDay: URIRef
     usedFrom: URIRef
     usedUntil: URIRef

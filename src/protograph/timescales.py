@@ -72,16 +72,22 @@ def _flag(value: object) -> bool:
 
 def timescales(corpus: Corpus, protocols: list[str] | None = None) -> list[Timescale]:
     """Every timescale of the chosen protocols (all when None), in document order."""
-    chosen = set(protocols) if protocols is not None else set(corpus.ids())
+    chosen = sorted(set(protocols) if protocols is not None else set(corpus.ids()))
+    result: list[Timescale] = []
     for protocol_id in chosen:
         corpus.info(protocol_id)  # unknown ids fail with the list of known ones
+        result.extend(
+            corpus.memo(("timescales", protocol_id), lambda pid=protocol_id: _protocol_timescales(corpus, pid))
+        )
+    return result
+
+
+def _protocol_timescales(corpus: Corpus, protocol_id: str) -> list[Timescale]:
     rows = []
-    for r in run(corpus.dataset, "timescales"):
-        if str(r.protocol) not in chosen:
-            continue
+    for r in run(corpus.graph(protocol_id), "timescales"):
         rows.append(
             Timescale(
-                protocol=str(r.protocol),
+                protocol=protocol_id,
                 provision=str(r.reference),
                 what=str(r.what),
                 min="PT0S" if _flag(r.immediate) else iso_duration(r.minValue, r.minUnit),
@@ -97,4 +103,4 @@ def timescales(corpus: Corpus, protocols: list[str] | None = None) -> list[Times
                 id=short_id(r.timescale),
             )
         )
-    return sorted(rows, key=lambda t: (t.protocol, reference_key(t.provision), t.id))
+    return sorted(rows, key=lambda t: (reference_key(t.provision), t.id))

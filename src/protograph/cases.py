@@ -1,0 +1,367 @@
+"""Case timelines: read a case file strictly, or fail with one line naming file, line, problem.
+
+A case is YAML (DESIGN.md, "Case timelines"):
+
+    id: case-017
+    as_of: 2024-03-05T17:00+00:00          # optional; default: the last event
+    child: {age: 15, looked_after: true, uasc: true}
+    events:
+      - {at: 2024-03-01T09:00+00:00, type: trafficking-suspected, by: border-force}
+
+Times are ISO 8601 with an offset; a naive time is an error, never guessed. PyYAML's own
+timestamp resolution is switched off (it silently makes naive datetimes), and every value
+keeps its line so errors can point at it. Case files are read, never written."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+MAX_CASE_BYTES = 5 * 1024 * 1024
+CHANNELS = ("telephone", "written")
+CATEGORIES = ("missing", "absent")
+CHILD_FIELDS = {
+    "age": int,
+    "looked_after": bool,
+    "uasc": bool,
+    "disabled": bool,
+    "date_of_birth": date,
+    "allocated_social_worker": bool,
+    "placement": str,
+    "consent": bool,
+    "english_preferred": bool,
+    "icta_site": bool,
+    "la_parental_responsibility": bool,
+    "emergency_protection_order": bool,
+}
+EVENT_FIELDS = {"id", "at", "type", "by", "to", "channel", "category", "note"}
+_CASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event of a case timeline."""
+
+    id: str
+    at: datetime
+    type: str
+    by: str = ""
+    to: str = ""
+    channel: str = ""
+    category: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Child:
+    """What the case says about the child; None where it says nothing."""
+
+    age: int | None = None
+    looked_after: bool | None = None
+    uasc: bool | None = None
+    disabled: bool | None = None
+    date_of_birth: date | None = None
+    allocated_social_worker: bool | None = None
+    placement: str | None = None
+    consent: bool | None = None
+    english_preferred: bool | None = None
+    icta_site: bool | None = None
+    la_parental_responsibility: bool | None = None
+    emergency_protection_order: bool | None = None
+
+    def get(self, name: str) -> object:
+        """A field by its case-file name."""
+        return getattr(self, name, None)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case timeline: the child, the events in time order, and when it is reviewed."""
+
+    id: str
+    child: Child
+    events: tuple[Event, ...]
+    as_of: datetime
+    source: str = ""
+    as_of_given: bool = field(default=False, compare=False)
+
+
+@cache
+def event_type_ids() -> frozenset[str]:
+    """The event type ids case files may use (from ontology/vocab)."""
+    return _vocab_ids("pg:EventType")
+
+
+@cache
+def role_ids() -> frozenset[str]:
+    """The role ids case files may use (roles with a pg:caseId)."""
+    return _vocab_ids("pg:Role")
+
+
+def _vocab_ids(kind: str) -> frozenset[str]:
+    from rdflib import RDF, Graph
+
+    from .loader import ontology_files, parse_file
+    from .namespace import PG
+
+    graph = Graph()
+    for path in ontology_files():
+        parse_file(path, graph)
+    cls = {"pg:EventType": PG.EventType, "pg:Role": PG.Role}[kind]
+    return frozenset(str(i) for s in graph.subjects(RDF.type, cls) for i in graph.objects(s, PG.caseId))
+
+
+# --- strict YAML ------------------------------------------------------------------------
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader without timestamp resolution: times stay text until we parse them."""
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class _Value:
+    value: Any
+    line: int
+
+
+def _plain(node: yaml.Node, path: str, seen: set[int]) -> _Value:
+    line = node.start_mark.line + 1
+    if id(node) in seen:
+        raise InputError("YAML anchors and aliases are not allowed in case files", path, line)
+    seen.add(id(node))
+    if len(seen) > 200_000:
+        raise InputError("too many values for one case file", path, line)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, _Value] = {}
+        for key_node, value_node in node.value:
+            key = _plain(key_node, path, seen).value
+            if not isinstance(key, str):
+                raise InputError(f"mapping key {key!r} is not text", path, key_node.start_mark.line + 1)
+            if key in result:
+                raise InputError(f"duplicate key {key!r}", path, key_node.start_mark.line + 1)
+            result[key] = _plain(value_node, path, seen)
+        return _Value(result, line)
+    if isinstance(node, yaml.SequenceNode):
+        return _Value([_plain(item, path, seen) for item in node.value], line)
+    constructor = _CONSTRUCTOR.yaml_constructors.get(node.tag)
+    if constructor is None:
+        raise InputError(f"unsupported YAML tag {node.tag!r}", path, line)
+    try:
+        return _Value(constructor(_CONSTRUCTOR, node), line)
+    except (yaml.YAMLError, ValueError) as exc:
+        raise InputError(f"bad value {node.value!r}: {exc}", path, line) from None
+
+
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def _compose(text: str, path: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_StrictLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise InputError(f"not valid YAML: {problem}", path, line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML: {exc}", path) from None
+
+
+# --- field parsing ------------------------------------------------------------------------
+
+
+def parse_time(value: Any, path: str, line: int, what: str = "time") -> datetime:
+    """Parse an ISO 8601 date-time that must carry a UTC offset."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise InputError(f"{what} {value!r} is not a valid ISO 8601 date-time", path, line) from None
+    else:
+        raise InputError(f"{what} {value!r} is not a date-time", path, line)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InputError(f"{what} {value!r} has no UTC offset (write e.g. {value}+00:00)", path, line)
+    return moment
+
+
+def _text(item: _Value, name: str, path: str) -> str:
+    if not isinstance(item.value, str) or not item.value.strip():
+        raise InputError(f"{name} must be text, not {item.value!r}", path, item.line)
+    return item.value.strip()
+
+
+def _child(item: _Value | None, path: str) -> Child:
+    if item is None or item.value is None:
+        return Child()
+    if not isinstance(item.value, dict):
+        raise InputError("child must be a mapping (age, looked_after, uasc, ...)", path, item.line)
+    values: dict[str, Any] = {}
+    for name, entry in sorted(item.value.items()):
+        kind = CHILD_FIELDS.get(name)
+        if kind is None:
+            raise InputError(
+                f"unknown child field {name!r} (known: {', '.join(sorted(CHILD_FIELDS))})", path, entry.line
+            )
+        value = entry.value
+        if value is None:
+            continue
+        if kind is bool and not isinstance(value, bool):
+            raise InputError(f"child {name} must be true or false, not {value!r}", path, entry.line)
+        if kind is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InputError(f"child age must be a whole number of years, not {value!r}", path, entry.line)
+            if not 0 <= value <= 25:
+                raise InputError(f"child age {value} is outside 0 to 25", path, entry.line)
+        if kind is date:
+            try:
+                value = date.fromisoformat(str(value))
+            except ValueError:
+                raise InputError(
+                    f"child date_of_birth {value!r} is not a valid date (YYYY-MM-DD)", path, entry.line
+                ) from None
+        if kind is str:
+            value = str(value)
+        values[name] = value
+    return Child(**values)
+
+
+def _event(item: _Value, index: int, path: str) -> Event:
+    if not isinstance(item.value, dict):
+        raise InputError("each event must be a mapping with at least 'at' and 'type'", path, item.line)
+    fields = item.value
+    for name, entry in fields.items():
+        if name not in EVENT_FIELDS:
+            raise InputError(
+                f"unknown event field {name!r} (known: {', '.join(sorted(EVENT_FIELDS))})", path, entry.line
+            )
+    for required in ("at", "type"):
+        if required not in fields:
+            raise InputError(f"event has no {required!r}", path, item.line)
+    at = parse_time(fields["at"].value, path, fields["at"].line, "event time")
+    event_type = _text(fields["type"], "event type", path)
+    if event_type not in event_type_ids():
+        raise InputError(f"unknown event type {event_type!r}", path, fields["type"].line)
+    values: dict[str, str] = {}
+    for name in ("by", "to"):
+        if name in fields and fields[name].value is not None:
+            role = _text(fields[name], f"event {name!r}", path)
+            if role not in role_ids():
+                raise InputError(f"unknown role {role!r} in {name!r}", path, fields[name].line)
+            values[name] = role
+    if "channel" in fields and fields["channel"].value is not None:
+        channel = _text(fields["channel"], "channel", path)
+        if channel not in CHANNELS:
+            raise InputError(f"unknown channel {channel!r} (telephone or written)", path, fields["channel"].line)
+        values["channel"] = channel
+    if "category" in fields and fields["category"].value is not None:
+        category = _text(fields["category"], "category", path)
+        if category not in CATEGORIES:
+            raise InputError(f"unknown category {category!r} (missing or absent)", path, fields["category"].line)
+        if event_type != "missing":
+            raise InputError("only a 'missing' event has a category", path, fields["category"].line)
+        values["category"] = category
+    event_id = _text(fields["id"], "event id", path) if "id" in fields else f"e{index + 1}"
+    return Event(id=event_id, at=at, type=event_type, line=item.line, **values)
+
+
+def case_from_mapping(root: _Value, path: str, as_of: datetime | None = None) -> Case:
+    """Build a Case from a parsed YAML (or equivalent) mapping, checking every field."""
+    if not isinstance(root.value, dict):
+        raise InputError("a case file must be a mapping with 'id' and 'events'", path, root.line)
+    fields = root.value
+    for name, entry in fields.items():
+        if name not in {"id", "as_of", "child", "events"}:
+            raise InputError(f"unknown case field {name!r} (known: as_of, child, events, id)", path, entry.line)
+    if "id" not in fields:
+        raise InputError("case has no 'id'", path, root.line)
+    case_id = fields["id"].value
+    if isinstance(case_id, int) and not isinstance(case_id, bool):
+        case_id = str(case_id)
+    if not isinstance(case_id, str) or not _CASE_ID.match(case_id):
+        raise InputError(
+            f"case id {fields['id'].value!r} must be letters, digits, '.', '_' or '-'", path, fields["id"].line
+        )
+    if "events" not in fields:
+        raise InputError("case has no 'events'", path, root.line)
+    raw_events = fields["events"]
+    if not isinstance(raw_events.value, list):
+        raise InputError("'events' must be a list", path, raw_events.line)
+    if not raw_events.value:
+        raise InputError("'events' is empty", path, raw_events.line)
+    events = [_event(item, i, path) for i, item in enumerate(raw_events.value)]
+    seen: dict[str, int] = {}
+    for event in events:
+        if event.id in seen:
+            raise InputError(f"duplicate event id {event.id!r} (also on line {seen[event.id]})", path, event.line)
+        seen[event.id] = event.line
+    ordered = tuple(sorted(events, key=lambda e: (e.at, e.line)))
+    given = as_of is not None or "as_of" in fields
+    if as_of is None:
+        as_of = (
+            parse_time(fields["as_of"].value, path, fields["as_of"].line, "as_of")
+            if "as_of" in fields
+            else ordered[-1].at
+        )
+    late = [e for e in ordered if e.at > as_of]
+    if late:
+        raise InputError(f"event at {late[0].at.isoformat()} is after as_of {as_of.isoformat()}", path, late[0].line)
+    return Case(case_id, _child(fields.get("child"), path), ordered, as_of, path, given)
+
+
+def read_case(path: str | Path, as_of: datetime | None = None) -> Case:
+    """Read one YAML case file (never modifying it)."""
+    path = Path(path)
+    shown = str(path)
+    if not path.exists():
+        raise InputError("file not found", shown)
+    if not path.is_file():
+        raise InputError("not a file", shown)
+    size = path.stat().st_size
+    if size > MAX_CASE_BYTES:
+        raise InputError(f"file is {size:,} bytes; a case file may be at most {MAX_CASE_BYTES:,}", shown)
+    if size == 0:
+        raise InputError("file is empty", shown)
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise InputError("file is binary, not YAML text", shown)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", shown) from None
+    node = _compose(text, shown)
+    if node is None:
+        raise InputError("file holds no YAML document", shown)
+    return case_from_mapping(_plain(node, shown, set()), shown, as_of)
+
+
+def read_cases(paths: Iterable[str | Path], as_of: datetime | None = None) -> list[Case]:
+    """Read several case files; case ids must be unique."""
+    cases: list[Case] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        case = read_case(path, as_of)
+        if case.id in seen:
+            raise InputError(f"case id {case.id!r} is also used by {seen[case.id]}", case.source)
+        seen[case.id] = case.source
+        cases.append(case)
+    return cases

@@ -1,0 +1,163 @@
+"""Outcomes of every checkable duty for a case, and the cross-protocol compliance matrix.
+
+Whether a duty was breached comes from the SHACL report only (validation.py); this module
+adds what SHACL does not report: duties met on time, duties not yet due (pending) and
+duties that do not apply to the case (with the reason)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from .cases import Case
+from .deadlines import DEFAULT_IMMEDIATE_TOLERANCE
+from .loader import Corpus
+from .validation import CaseResult, Finding, _first_completion, describe_delay, validate_case
+
+STATUS_ORDER = ["late", "not recorded", "outstanding", "pending", "met", "not applicable"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one checkable duty of one protocol in one case."""
+
+    case: str
+    protocol: str
+    provision: str
+    duty: str
+    duty_label: str
+    action: str
+    trigger: str
+    modality: str
+    status: str  # met | late | not recorded | outstanding | pending | not applicable
+    severity: str
+    trigger_at: str | None
+    deadline: str | None
+    actual: str | None
+    late_by: str | None
+    reason: str = ""
+
+    def as_row(self) -> dict[str, object]:
+        """The outcome as plain data."""
+        return dict(self.__dict__)
+
+
+def outcomes(result: CaseResult) -> list[Outcome]:
+    """One outcome per obligation, and one per checkable duty that does not apply."""
+    by_obligation: dict[tuple[str, str], list[Finding]] = {}
+    for finding in result.findings:
+        by_obligation.setdefault((finding.duty, finding.trigger_at), []).append(finding)
+    rows: list[Outcome] = []
+    case = result.case
+    for obligation in result.obligations:
+        duty = obligation.check.duty
+        found = by_obligation.get((duty.id, obligation.trigger.at.isoformat()), [])
+        if found:
+            worst = min(found, key=lambda f: STATUS_ORDER.index(f.status))
+            status, severity, actual, late_by = worst.status, worst.severity, worst.actual, worst.late_by
+        else:
+            groups = list(obligation.check.recipients) or [None]
+            done = [_first_completion(case, obligation, roles) for roles in groups]
+            if all(d is not None for d in done):
+                status, actual = "met", max(d for d in done if d is not None).isoformat()
+            else:
+                status, actual = "pending", None
+            severity, late_by = "", None
+        rows.append(
+            Outcome(
+                case=case.id,
+                protocol=duty.protocol,
+                provision=duty.provision,
+                duty=duty.id,
+                duty_label=duty.label,
+                action=duty.action,
+                trigger=duty.trigger or "threshold",
+                modality=duty.modality,
+                status=status,
+                severity=severity,
+                trigger_at=obligation.trigger.at.isoformat(),
+                deadline=obligation.due.isoformat() if obligation.due is not None else None,
+                actual=actual,
+                late_by=late_by,
+            )
+        )
+    for check, why in result.not_applicable:
+        duty = check.duty
+        rows.append(
+            Outcome(
+                case.id,
+                duty.protocol,
+                duty.provision,
+                duty.id,
+                duty.label,
+                duty.action,
+                duty.trigger or "threshold",
+                duty.modality,
+                "not applicable",
+                "",
+                None,
+                None,
+                None,
+                None,
+                why,
+            )
+        )
+    return rows
+
+
+def validate_all(
+    corpus: Corpus,
+    case: Case,
+    protocols: list[str] | None = None,
+    tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE,
+) -> list[CaseResult]:
+    """Validate one case against each chosen protocol (all by default), in id order."""
+    return [validate_case(corpus, case, protocol_id, tolerance) for protocol_id in sorted(protocols or corpus.ids())]
+
+
+def _cell(items: list[Outcome]) -> str:
+    parts = []
+    for o in sorted(items, key=lambda o: (STATUS_ORDER.index(o.status), o.provision)):
+        text = o.status
+        if o.late_by and o.status == "late":
+            text += f" {o.late_by}"
+        parts.append(f"{text} ({o.provision})")
+    return "; ".join(dict.fromkeys(parts))
+
+
+def matrix(
+    results: list[CaseResult], include_not_applicable: bool = False
+) -> tuple[list[dict[str, object]], list[str]]:
+    """The protocol × duty matrix of one case: a row per (action, trigger) that some
+    protocol asks for, a column per protocol, each cell the outcome(s) with their clause."""
+    protocols = [r.protocol for r in results]
+    grouped: dict[tuple[str, str], dict[str, list[Outcome]]] = {}
+    for result in results:
+        for outcome in outcomes(result):
+            if outcome.status == "not applicable" and not include_not_applicable:
+                continue
+            grouped.setdefault((outcome.action, outcome.trigger), {}).setdefault(outcome.protocol, []).append(outcome)
+    rows = []
+    for (action, trigger), cells in sorted(grouped.items()):
+        row: dict[str, object] = {"duty": f"{action} after {trigger}"}
+        for protocol in protocols:
+            row[protocol] = _cell(cells.get(protocol, [])) or "—"
+        rows.append(row)
+    return rows, ["duty", *protocols]
+
+
+def summary_rows(results: list[CaseResult]) -> list[dict[str, object]]:
+    """Per case and protocol: how many duties were met, late, not recorded, outstanding, pending."""
+    rows = []
+    for result in results:
+        counts = {s: 0 for s in STATUS_ORDER}
+        for outcome in outcomes(result):
+            counts[outcome.status] += 1
+        violations = sum(1 for f in result.findings if f.severity == "Violation")
+        rows.append({"case": result.case.id, "protocol": result.protocol, **counts, "violations": violations})
+    return rows
+
+
+def describe(late_by: timedelta) -> str:
+    """Re-export of the lateness wording used in findings."""
+    return describe_delay(late_by)
