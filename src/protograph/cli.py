@@ -244,6 +244,82 @@ def seraf_command(
     return 0
 
 
+def _parse_tolerance(value: str) -> "timedelta":
+    import re
+    from datetime import timedelta
+
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hour|hours|d|day|days)\s*", value or "")
+    if not match:
+        raise click.BadParameter(f"{value!r} is not a duration such as 30m, 1h or 2h", param_hint="--tolerance")
+    number, unit = float(match.group(1)), match.group(2)[0]
+    return timedelta(seconds=number * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit])
+
+
+def _case_paths(paths: tuple[Path, ...]) -> list[Path]:
+    from .errors import InputError
+
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".ttl"))
+            if not files:
+                raise InputError("folder holds no case files (*.yaml, *.yml, *.ttl)", path)
+            found.extend(files)
+        else:
+            found.append(path)
+    return found
+
+
+@cli.command("validate")
+@click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--protocol", "protocol_id", default="all", show_default=True, help="A protocol id, or 'all' for every loaded protocol.")
+@click.option("--as-of", "as_of", default=None, metavar="TIME", help="Review time for every case (ISO 8601 with offset); default: each case's as_of or last event.")
+@click.option("--tolerance", default="1h", show_default=True, help="How long 'immediately' may take (30m, 1h, 2h).")
+@click.option("--matrix/--no-matrix", "show_matrix", default=None, help="Print the protocol × duty outcome matrix (default: with --protocol all).")
+@_corpus_options
+@_format_option()
+def validate_command(
+    cases: tuple[Path, ...],
+    protocol_id: str,
+    as_of: str | None,
+    tolerance: str,
+    show_matrix: bool | None,
+    corpus: Any,
+    fmt: str,
+) -> int:
+    """Validate case timelines against a protocol (or all): what was late, by how much, under which clause.
+
+    Exit status: 0 no violations (warnings and information allowed), 1 violations, 2 bad input."""
+    from .cases import parse_time, read_cases
+    from .reports import render_validation
+
+    when = parse_time(as_of, "--as-of", "", "--as-of") if as_of else None
+    protocols = corpus.ids() if protocol_id == "all" else [corpus.info(protocol_id).id]
+    loaded = read_cases(_case_paths(cases), when)
+    text, violations = render_validation(
+        corpus, loaded, protocols, _parse_tolerance(tolerance), fmt, protocol_id == "all" if show_matrix is None else show_matrix
+    )
+    click.echo(text)
+    return 1 if violations else 0
+
+
+@cli.command("shapes")
+@click.argument("protocol_id")
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the shapes to this file instead of stdout.")
+@_corpus_options
+def shapes_command(protocol_id: str, output: Path | None, corpus: Any) -> int:
+    """Write the SHACL shapes generated from a protocol's duties (Turtle)."""
+    from .validation import protocol_shapes
+
+    text = protocol_shapes(corpus, corpus.info(protocol_id).id).serialize(format="turtle")
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning user errors into one line and exit status 2."""
     try:

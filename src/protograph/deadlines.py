@@ -15,6 +15,11 @@ SPARQL is wrong in rdflib and in pyoxigraph, each differently). The rules:
 * A threshold ("3 missing episodes in 90 days") triggers at the episode that brings the
   count within the window to the threshold; counting then starts afresh, so each further
   crossing triggers again.
+* A duty with ``pg:cancelledBy`` is no longer owed when that event happens after the
+  trigger and by the due time (a child back within 24 hours is not "missing more than 24
+  hours").
+* A notification or referral to a role no case file can name (a lead officer) is not
+  checkable from a timeline and is left out.
 * A duty applies only when the case shows its conditions hold (looked after, UASC, age,
   ...); where the case does not say, the duty is reported as not applicable, never guessed.
 """
@@ -166,9 +171,9 @@ def checkable_duties(corpus: Corpus, protocol_id: str) -> list[Checkable]:
         completion = str(ontology.value(completion_node, PG.caseId) or short_id(completion_node))
         recipients: tuple[frozenset[str], ...] = ()
         if completion in ("notify", "referral") and duty.recipients:
-            recipients = tuple(
-                roles for roles in (_narrower_case_roles(ontology, ROLE[r]) for r in duty.recipients) if roles
-            )
+            recipients = tuple(_narrower_case_roles(ontology, ROLE[r]) for r in duty.recipients)
+            if not all(recipients):
+                continue  # a recipient no case file can name (a lead officer): not checkable from a timeline
         trigger_roles = (
             _narrower_case_roles(ontology, ROLE[duty.trigger_recipient]) if duty.trigger_recipient else frozenset()
         )
@@ -242,6 +247,14 @@ def trigger_events(check: Checkable, case: Case) -> list[Event]:
     return [e for e in case.events if _matches_trigger(check, e)]
 
 
+def _cancelled(check: Checkable, case: Case, trigger: Event, due: datetime | None) -> Event | None:
+    """The event that ended the duty after its trigger and by its due time, if any."""
+    for event in case.events:
+        if event.type in check.duty.cancelled_by and event.at >= trigger.at and (due is None or event.at <= due):
+            return event
+    return None
+
+
 def due_time(deadline: Timescale | None, start: datetime, tolerance: timedelta) -> datetime | None:
     """When a duty triggered at ``start`` is due (None when it has no deadline)."""
     if deadline is None:
@@ -268,6 +281,10 @@ def obligations(
             continue
         for event in triggers:
             due = due_time(check.duty.deadline, event.at, tolerance)
+            ended = _cancelled(check, case, event, due)
+            if ended is not None:
+                not_applicable.append((check, f"ended by {ended.type} at {ended.at.isoformat()}"))
+                continue
             oid = f"{check.duty.protocol}/{check.duty.id}/{event.id}"
             result.append(Obligation(case.id, check.duty.protocol, check, event, due, oid))
     return result, not_applicable

@@ -42,6 +42,7 @@ class Duty:
     forms: tuple[str, ...] = ()
     note: str = ""
     completion_event: str = ""
+    cancelled_by: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def when(self) -> str:
@@ -161,6 +162,7 @@ def _protocol_duties(corpus: Corpus, protocol_id: str) -> list[Duty]:
                 forms=tuple(sorted(short_id(v) for v in facet.get("form", []))),
                 note=" ".join(str(v) for v in sorted(facet.get("editorialNote", []))),
                 completion_event=short_id(one("completionEvent")) if one("completionEvent") is not None else "",
+                cancelled_by=tuple(sorted(short_id(v) for v in facet.get("cancelledBy", []))),
                 labels=labels,
             )
         )

@@ -79,6 +79,7 @@ class PG(DefinedNamespace):
     bearer: URIRef
     bearsDuty: URIRef
     by: URIRef
+    cancelledBy: URIRef
     case: URIRef
     caseField: URIRef
     caseId: URIRef
