@@ -136,7 +136,7 @@ _StrictLoader.yaml_implicit_resolvers = {
 @dataclass
 class _Value:
     value: Any
-    line: int
+    line: int | str
 
 
 def _plain(node: yaml.Node, path: str, seen: set[int]) -> _Value:
@@ -280,7 +280,7 @@ def _event(item: _Value, index: int, path: str) -> Event:
         if event_type != "missing":
             raise InputError("only a 'missing' event has a category", path, fields["category"].line)
         values["category"] = category
-    event_id = _text(fields["id"], "event id", path) if "id" in fields else f"e{index + 1}"
+    event_id = _text(fields["id"], "event id", path) if "id" in fields else f"line-{item.line}"
     return Event(id=event_id, at=at, type=event_type, line=item.line, **values)
 
 
@@ -354,12 +354,98 @@ def read_case(path: str | Path, as_of: datetime | None = None) -> Case:
     return case_from_mapping(_plain(node, shown, set()), shown, as_of)
 
 
+_TURTLE_CHILD = {
+    "age": "age",
+    "lookedAfter": "looked_after",
+    "uasc": "uasc",
+    "disabled": "disabled",
+    "dateOfBirth": "date_of_birth",
+}
+_TURTLE_EVENT = {"at": "at", "eventType": "type", "by": "by", "to": "to", "channel": "channel", "category": "category"}
+
+
+def _turtle_value(node: object) -> object:
+    from rdflib import Literal, URIRef
+
+    if isinstance(node, Literal):
+        from rdflib.namespace import XSD
+
+        if node.datatype in (XSD.dateTime, XSD.date, XSD.string) or node.datatype is None:
+            return str(node)
+        return node.toPython()
+    if isinstance(node, URIRef):
+        return str(node).rsplit("/", 1)[-1]
+    return str(node)
+
+
+def read_case_turtle(path: str | Path, as_of: datetime | None = None) -> Case:
+    """Read one case written in Turtle with the pg: case vocabulary (pg:Case, pg:CaseEvent,
+    pg:at, pg:eventType, pg:by, pg:to, pg:child ...); checked exactly as a YAML case is.
+    Places in errors are the event's IRI, since Turtle parsers give no line per triple."""
+    from rdflib import RDF
+
+    from .errors import EncodingError
+    from .loader import parse_file
+    from .namespace import PG
+
+    path = Path(path)
+    shown = str(path)
+    if path.exists() and path.stat().st_size > MAX_CASE_BYTES:
+        raise InputError(f"file is {path.stat().st_size:,} bytes; a case file may be at most {MAX_CASE_BYTES:,}", shown)
+    try:
+        graph = parse_file(path, error=InputError)
+    except EncodingError as exc:  # pragma: no cover - parse_file raises the error type given
+        raise InputError(exc.problem, shown, exc.place) from None
+    cases = sorted(graph.subjects(RDF.type, PG.Case))
+    if len(cases) != 1:
+        raise InputError(f"a Turtle case file must describe exactly one pg:Case, found {len(cases)}", shown)
+    node = cases[0]
+    fields: dict[str, _Value] = {}
+    identifier = graph.value(node, PG.caseIdentifier)
+    if identifier is not None:
+        fields["id"] = _Value(str(identifier), "pg:caseIdentifier")
+    if graph.value(node, PG.asOf) is not None:
+        fields["as_of"] = _Value(str(graph.value(node, PG.asOf)), "pg:asOf")
+    child = graph.value(node, PG.child)
+    if child is not None:
+        fields["child"] = _Value(
+            {
+                name: _Value(_turtle_value(graph.value(child, PG[prop])), f"pg:{prop}")
+                for prop, name in _TURTLE_CHILD.items()
+                if graph.value(child, PG[prop]) is not None
+            },
+            "pg:child",
+        )
+    events = []
+    for event in sorted(graph.subjects(PG.case, node)):
+        if (event, RDF.type, PG.CaseEvent) not in graph:
+            continue
+        place = str(event)
+        entry = {"id": _Value(place.rsplit("/", 1)[-1], place)}
+        for prop, name in _TURTLE_EVENT.items():
+            values = list(graph.objects(event, PG[prop]))
+            if len(values) > 1:
+                raise InputError(f"event has {len(values)} values of pg:{prop}", shown, place)
+            if values:
+                entry[name] = _Value(_turtle_value(values[0]), place)
+        events.append(_Value(entry, place))
+    fields["events"] = _Value(events, str(node))
+    return case_from_mapping(_Value(fields, str(node)), shown, as_of)
+
+
+def read_any_case(path: str | Path, as_of: datetime | None = None) -> Case:
+    """Read a case file in YAML (.yaml, .yml) or Turtle (.ttl)."""
+    if Path(path).suffix.lower() == ".ttl":
+        return read_case_turtle(path, as_of)
+    return read_case(path, as_of)
+
+
 def read_cases(paths: Iterable[str | Path], as_of: datetime | None = None) -> list[Case]:
-    """Read several case files; case ids must be unique."""
+    """Read several case files (YAML or Turtle); case ids must be unique."""
     cases: list[Case] = []
     seen: dict[str, str] = {}
     for path in paths:
-        case = read_case(path, as_of)
+        case = read_any_case(path, as_of)
         if case.id in seen:
             raise InputError(f"case id {case.id!r} is also used by {seen[case.id]}", case.source)
         seen[case.id] = case.source

@@ -244,7 +244,7 @@ def seraf_command(
     return 0
 
 
-def _parse_tolerance(value: str) -> "timedelta":
+def _parse_tolerance(value: str) -> timedelta:
     import re
     from datetime import timedelta
 
@@ -272,10 +272,27 @@ def _case_paths(paths: tuple[Path, ...]) -> list[Path]:
 
 @cli.command("validate")
 @click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--protocol", "protocol_id", default="all", show_default=True, help="A protocol id, or 'all' for every loaded protocol.")
-@click.option("--as-of", "as_of", default=None, metavar="TIME", help="Review time for every case (ISO 8601 with offset); default: each case's as_of or last event.")
+@click.option(
+    "--protocol",
+    "protocol_id",
+    default="all",
+    show_default=True,
+    help="A protocol id, or 'all' for every loaded protocol.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="TIME",
+    help="Review time for every case (ISO 8601 with offset); default: each case's as_of or last event.",
+)
 @click.option("--tolerance", default="1h", show_default=True, help="How long 'immediately' may take (30m, 1h, 2h).")
-@click.option("--matrix/--no-matrix", "show_matrix", default=None, help="Print the protocol × duty outcome matrix (default: with --protocol all).")
+@click.option(
+    "--matrix/--no-matrix",
+    "show_matrix",
+    default=None,
+    help="Print the protocol × duty outcome matrix (default: with --protocol all).",
+)
 @_corpus_options
 @_format_option()
 def validate_command(
@@ -297,7 +314,12 @@ def validate_command(
     protocols = corpus.ids() if protocol_id == "all" else [corpus.info(protocol_id).id]
     loaded = read_cases(_case_paths(cases), when)
     text, violations = render_validation(
-        corpus, loaded, protocols, _parse_tolerance(tolerance), fmt, protocol_id == "all" if show_matrix is None else show_matrix
+        corpus,
+        loaded,
+        protocols,
+        _parse_tolerance(tolerance),
+        fmt,
+        protocol_id == "all" if show_matrix is None else show_matrix,
     )
     click.echo(text)
     return 1 if violations else 0
@@ -305,7 +327,9 @@ def validate_command(
 
 @cli.command("shapes")
 @click.argument("protocol_id")
-@click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the shapes to this file instead of stdout.")
+@click.option(
+    "--output", type=click.Path(path_type=Path), default=None, help="Write the shapes to this file instead of stdout."
+)
 @_corpus_options
 def shapes_command(protocol_id: str, output: Path | None, corpus: Any) -> int:
     """Write the SHACL shapes generated from a protocol's duties (Turtle)."""

@@ -18,6 +18,8 @@ SPARQL is wrong in rdflib and in pyoxigraph, each differently). The rules:
 * A duty with ``pg:cancelledBy`` is no longer owed when that event happens after the
   trigger and by the due time (a child back within 24 hours is not "missing more than 24
   hours").
+* A duty whose trigger is its own completion event (a decision "triggered" by that decision)
+  is met by definition and left out.
 * A notification or referral to a role no case file can name (a lead officer) is not
   checkable from a timeline and is left out.
 * A duty applies only when the case shows its conditions hold (looked after, UASC, age,
@@ -169,6 +171,8 @@ def checkable_duties(corpus: Corpus, protocol_id: str) -> list[Checkable]:
         if completion_node is None:
             continue
         completion = str(ontology.value(completion_node, PG.caseId) or short_id(completion_node))
+        if completion == duty.trigger and not duty.recipients:
+            continue  # met by its own trigger event: nothing a timeline could show late
         recipients: tuple[frozenset[str], ...] = ()
         if completion in ("notify", "referral") and duty.recipients:
             recipients = tuple(_narrower_case_roles(ontology, ROLE[r]) for r in duty.recipients)

@@ -68,6 +68,7 @@ class PG(DefinedNamespace):
     Tool: URIRef
     Topic: URIRef
     action: URIRef
+    age: URIRef
     ageAtLeast: URIRef
     ageBelow: URIRef
     ageBelowIfDisabled: URIRef
@@ -88,6 +89,7 @@ class PG(DefinedNamespace):
     category: URIRef
     categoryNumber: URIRef
     channel: URIRef
+    child: URIRef
     completionEvent: URIRef
     component: URIRef
     condition: URIRef
@@ -99,9 +101,11 @@ class PG(DefinedNamespace):
     countsEvent: URIRef
     coverageNote: URIRef
     dateNote: URIRef
+    dateOfBirth: URIRef
     deadline: URIRef
     definedBy: URIRef
     defines: URIRef
+    disabled: URIRef
     dueAt: URIRef
     eventType: URIRef
     evidencedBy: URIRef
@@ -115,6 +119,7 @@ class PG(DefinedNamespace):
     involvesRole: URIRef
     issuer: URIRef
     listKind: URIRef
+    lookedAfter: URIRef
     maxDuration: URIRef
     maxScore: URIRef
     may: URIRef
@@ -162,6 +167,7 @@ class PG(DefinedNamespace):
     triggerThreshold: URIRef
     triggeredAt: URIRef
     triggeredBy: URIRef
+    uasc: URIRef
     unitWorkingDay: URIRef
     usedFrom: URIRef
     usedUntil: URIRef

@@ -11,7 +11,18 @@ from .loader import Corpus
 from .render import render
 from .validation import CaseResult, validate_case
 
-FINDING_COLUMNS = ["case", "protocol", "provision", "severity", "status", "duty_label", "trigger_at", "deadline", "actual", "late_by"]
+FINDING_COLUMNS = [
+    "case",
+    "protocol",
+    "provision",
+    "severity",
+    "status",
+    "duty_label",
+    "trigger_at",
+    "deadline",
+    "actual",
+    "late_by",
+]
 
 
 def validate_cases(corpus: Corpus, cases: list[Case], protocols: list[str], tolerance: timedelta) -> list[CaseResult]:
@@ -41,7 +52,11 @@ def _markdown_findings(results: list[CaseResult]) -> str:
             lines.append("")
             continue
         for f in result.findings:
-            when = f"due {f.deadline}, done {f.actual or 'not recorded'}" if f.deadline else "no deadline; not recorded by the review date"
+            when = (
+                f"due {f.deadline}, done {f.actual or 'not recorded'}"
+                if f.deadline
+                else "no deadline; not recorded by the review date"
+            )
             late = f", late by {f.late_by}" if f.late_by else ""
             lines.append(f"- **{f.severity}** ({f.status}) {f.duty_label} — {f.protocol} {f.provision}: {when}{late}.")
             lines.append(f"  Triggered by {f.trigger} at {f.trigger_at}.")
@@ -69,7 +84,9 @@ def render_validation(
             for case in cases:
                 rows_m, _ = matrix([r for r in results if r.case.id == case.id])
                 matrices[case.id] = rows_m
-            return json.dumps({"findings": rows, "matrix": matrices, "summary": summary_rows(results)}, indent=2, ensure_ascii=False), violations
+            return json.dumps(
+                {"findings": rows, "matrix": matrices, "summary": summary_rows(results)}, indent=2, ensure_ascii=False
+            ), violations
         return json.dumps(rows, indent=2, ensure_ascii=False), violations
     parts = []
     if fmt == "markdown":

@@ -188,7 +188,15 @@ def load_rules(graph: Graph) -> SerafRules:
         )
     if not rules or not bands:
         raise InputError("the SERAF tool has no score rules or no score bands encoded")
-    return SerafRules(tool, lists, rules, sorted(bands, key=lambda b: b.min_score))
+    order = [VULNERABILITIES, MODERATE, SIGNIFICANT]
+    frames = [None, "current", "recent"]
+
+    def form_order(rule: Rule) -> tuple:
+        case_level = rule.condition is not None or rule.age_below is not None or rule.min_count is not None
+        listed = order.index(rule.list_name) if rule.list_name in order else len(order)
+        return (case_level, listed, frames.index(rule.time_frame) if rule.time_frame in frames else 9, rule.id)
+
+    return SerafRules(tool, lists, sorted(rules, key=form_order), sorted(bands, key=lambda b: b.min_score))
 
 
 def _check_ids(rules: SerafRules, name: str, ids: frozenset[str]) -> None:
