@@ -12,11 +12,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .errors import ProtographError
+
+if TYPE_CHECKING:
+    from datetime import timedelta
 
 FORMATS = ["table", "markdown", "json"]
 
