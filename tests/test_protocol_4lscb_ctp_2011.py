@@ -91,8 +91,21 @@ def test_4lscb_ctp_2011_health_assessment_agreed_at_strategy_meeting_always_need
     duty = node("duty-14.2-health-assessment")
     assert g.value(duty, PG.action) == ACTION["complete-health-assessment"]
     assert g.value(duty, PG.modality) == PG.must
-    assert g.value(duty, PG.trigger) == EVENT["strategy-meeting"]
+    # owed only for a health assessment "agreed at the strategy meeting", which no case event records
+    assert g.value(duty, PG.trigger) is None
+    assert "agreed at the strategy meeting" in str(g.value(duty, PG.conditionText))
     assert "always needs to be completed" in quote_of(g, duty)
+
+
+def test_4lscb_ctp_2011_missing_people_helpline_and_section_20_care_are_not_checked_on_every_event(g):
+    # "Where there is concern that a trafficked child has been moved elsewhere in the country"
+    assert g.value(node("duty-14.3-contact-missing-people-helpline"), PG.trigger) is None
+    # an age assessment of an accompanied child does not bring them into care
+    assert g.value(node("duty-10.3-accommodate-unaccompanied-child"), PG.trigger) is None
+    # 17.1: notify the police and children's services immediately when a child goes missing from care
+    duty = node("duty-17.1-notify-missing-immediately")
+    assert g.value(duty, PG.trigger) == EVENT["missing"]
+    assert g.value(g.value(duty, PG.deadline), PG.immediate).toPython() is True
 
 
 def test_4lscb_ctp_2011_fingerprints_photographs_dna_only_age_5_and_over_with_consent(g):

@@ -76,7 +76,8 @@ def test_4lscb_met_2013_seraf_completed_by_childrens_social_care_within_7_workin
     duty = node("duty-5.3.2-seraf-within-7-working-days")
     assert set(g.objects(duty, PG.bearer)) == {ROLE["childrens-services"]}
     assert g.value(duty, PG.action) == ACTION["complete-seraf-assessment"]
-    assert g.value(duty, PG.trigger) == EVENT["referral"]
+    # owed on a referral about CSE only; a case's referral event does not say what it is about
+    assert g.value(duty, PG.trigger) is None
     assert g.value(duty, PG.modality) == PG.should
     assert g.value(duty, PG.form) == node("tool-app-2-seraf")
     ts = g.value(duty, PG.deadline)
@@ -190,9 +191,13 @@ def test_4lscb_met_2013_golden_hour_after_a_trafficked_child_goes_missing(g):
 
 
 def test_4lscb_met_2013_strategy_discussion_decides_within_24_hours_or_without_delay(g):
-    day = g.value(node("duty-5.5.1-decide-within-24-hours"), PG.deadline)
+    duty = node("duty-5.5.1-decide-within-24-hours")
+    assert g.value(duty, PG.trigger) == EVENT["strategy-discussion"]
+    day = g.value(duty, PG.deadline)
     assert duration(g, day, PG.maxDuration) == (24, TIME.unitHour)
-    assert g.value(day, PG.relativeTo) == EVENT["referral"]
+    assert g.value(day, PG.relativeTo) == EVENT["strategy-discussion"]
+    # "without delay if there is immediate concern": a circumstance no timeline records
+    assert g.value(node("duty-5.5.1-decide-without-delay"), PG.trigger) is None
     now = g.value(node("duty-5.5.1-decide-without-delay"), PG.deadline)
     assert g.value(now, PG.immediate).toPython() is True
     assert duration(g, now, PG.maxDuration) == (0, TIME.unitMinute)
@@ -280,3 +285,41 @@ def test_4lscb_met_2013_names_ukba_and_ukhtc_as_renamed_agencies(g):
     assert (ROLE["border-force"], "UK Borders Agency (UKBA)") in mentioned
     assert (ROLE["ukhtc"], "UKHTC") in mentioned
     assert (ROLE["safeguarding-board"], "Local Safeguarding Children Boards") in mentioned
+
+
+def test_4lscb_met_2013_duties_ended_by_the_childs_return(g):
+    for local in ("duty-5.2-notify-national-bureau", "duty-5.2-cyp-missing-not-returned"):
+        duty = node(local)
+        assert g.value(duty, PG.trigger) == EVENT["missing"]
+        assert str(g.value(duty, PG.triggerCategory)) == "missing"
+        assert set(g.objects(duty, PG.cancelledBy)) == {EVENT["returned"]}
+
+
+@pytest.mark.parametrize(
+    "local",
+    [
+        "duty-5.2-cyp-returned-harmed",  # "has suffered harm"
+        "duty-5.2-inform-police-bureau-not-appropriate",  # "If this is not appropriate"
+        "duty-5.2-refer-trafficking-concern",  # "If after discussion there remain concerns"
+        "duty-5.2-refer-cse-concern",
+        "duty-5.3.1-joint-safe-and-well-check",  # "may be appropriate, in some circumstances"
+        "duty-5.3.1-return-interview-before-placement",  # "issues related to their placement"
+        "duty-5.3.2-seraf-within-7-working-days",  # a referral about CSE
+        "duty-5.3.3-ctat-within-7-working-days",  # a referral about trafficking
+        "duty-5.3.3-follow-nrm",  # "where, through the assessment process, it is suspected"
+        "duty-5.5.1-inform-referrer-of-outcome",  # "the person making the referral": no case role
+        "duty-5.5.2-strategy-meeting-trafficking",
+        "duty-5.5.2-strategy-meeting-cse",  # SERAF category 3 or 4
+        "duty-app-3-professional-completes-tool",
+        "duty-app-3-nrm-referral-to-ukhtc",
+        "duty-app-3-act-promptly-assess-need",
+        "duty-app-3-conclusive-decision",  # "Following a positive reasonable grounds decision"
+        "duty-app-3-ask-ukba-suspend-removal",
+    ],
+)
+def test_4lscb_met_2013_duties_owed_only_in_circumstances_a_timeline_does_not_record_have_no_trigger(g, local):
+    duty = node(local)
+    assert (duty, RDF.type, PG.Duty) in g
+    assert g.value(duty, PG.trigger) is None
+    assert g.value(duty, PG.triggerThreshold) is None
+    assert g.value(duty, PG.conditionText) is not None or "Trigger review" in str(g.value(duty, SKOS.editorialNote))

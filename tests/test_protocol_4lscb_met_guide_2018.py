@@ -289,3 +289,39 @@ def test_4lscb_met_guide_2018_names_ukba_ukhtc_lscb_and_nps(g):
     assert ("UKHTC", ROLE.ukhtc) in terms
     assert ("LSCB", ROLE["safeguarding-board"]) in terms
     assert ("NPS", ROLE["probation-yot"]) in terms
+
+
+def test_4lscb_met_guide_2018_bureau_24_hours_is_a_deadline_ended_by_return_as_in_met_2013(g):
+    duty = P["duty-97-notify-national-bureau"]
+    ts = g.value(duty, PG.deadline)
+    assert ts == P["ts-97-missing-more-than-24h"]
+    assert (ts, RDF.type, PG.Deadline) in g
+    assert duration(g, g.value(ts, PG.maxDuration)) == (24, rns.TIME.unitHour)
+    assert g.value(ts, PG.relativeTo) == EVENT.missing
+    assert g.value(duty, PG.cancelledBy) == EVENT.returned
+    # "If this is not appropriate the police must be informed": not recorded on a timeline
+    assert g.value(P["duty-97-inform-police-not-appropriate"], PG.trigger) is None
+
+
+def test_4lscb_met_guide_2018_ppn1_missing_and_not_returned_is_ended_by_return_and_harm_is_not_checked(g):
+    assert g.value(P["duty-95-ppn1-missing-not-returned"], PG.cancelledBy) == EVENT.returned
+    assert g.value(P["duty-95-ppn1-returned-harmed"], PG.trigger) is None
+
+
+def test_4lscb_met_guide_2018_pull_factors_continued_kept_as_printed(g):
+    lst = P["list-41-pull-trafficking"]
+    assert "Pull Factors Continued…" in quotes_of(g, lst)
+    assert "Living with domestic abuse" in labels_of_list(g, lst)
+    assert "Living with domestic abuse" not in labels_of_list(g, P["list-41-push-trafficking"])
+    assert "Decision (second reader" in str(g.value(lst, SKOS.editorialNote))
+
+
+def test_4lscb_met_guide_2018_quotes_are_sentences_not_runs_of_paragraphs(g):
+    # quotes once ran over dozens of paragraphs (e.g. 35-98 for the UASC 24-hour sentence)
+    long = {str(s): len(str(q)) for s, q in g.subject_objects(PG.quote) if len(str(q)) > 1000}
+    assert long == {}
+    assert quotes_of(g, P["ts-98-uasc-missing-within-24h"]) == [
+        "Children and young people who enter the UK as Unaccompanied Asylum Seeking Children (UASC) are especially "
+        "vulnerable to trafficking and as a result are at very high risk of going missing within 24 hours of "
+        "entering the UK."
+    ]

@@ -312,3 +312,30 @@ def test_herts_tc_2016_names_ukba_and_ukhtc_as_printed(g):
     # support services of section 7 carry no duty
     for role in (ROLE.ceop, ROLE.nspcc, ROLE["refugee-council"]):
         assert not list(g.subjects(PG.bearer, role))
+
+
+def test_herts_tc_2016_referral_triggered_assessments_and_police_notification_are_not_checked_on_cases(g):
+    # owed only in circumstances a timeline does not record (review of the triggers)
+    for name in (
+        "duty-4.3-local-trafficking-assessment",
+        "duty-6.2-assess-needs",
+        "duty-6.2-deal-with-referrals",
+        "duty-8.3-child-and-family-assessment",
+        "duty-6.7-police-notify-childrens-services-via-mash",
+        "duty-5.2-ukba-refer-to-childrens-social-care",
+    ):
+        duty = P[name]
+        assert g.value(duty, PG.trigger) is None, name
+        assert g.value(duty, PG.triggerRecipient) is None, name
+        assert g.value(duty, PG.conditionText) is not None, name
+        assert "No trigger (review)" in str(g.value(duty, SKOS.editorialNote)), name
+    police = P["duty-6.7-police-notify-childrens-services-via-mash"]
+    assert "comes to their attention during the course of any enquiries" in str(g.value(police, PG.conditionText))
+    # the UKHTC referral is stated three times (4.3, 6.2, 8.3), each owed only on reasonable grounds
+    for ref in ("4.3", "6.2", "8.3"):
+        assert g.value(P[f"duty-{ref}-refer-to-ukhtc"], PG.trigger) is None
+    # the referral on suspicion keeps its trigger
+    refer = P["duty-4.3-refer-to-local-competent-authority"]
+    assert g.value(refer, PG.trigger) == EVENT["trafficking-suspected"]
+    assert g.value(refer, PG.recipient) == ROLE["childrens-services"]
+    assert g.value(refer, PG.deadline) is None

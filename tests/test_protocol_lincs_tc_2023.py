@@ -357,3 +357,40 @@ def test_lincs_tc_2023_return_handled_sensitively_and_ukvi_named_for_asylum(g):
     m = P["mention-returning-trafficked-children-to-their-country-of-origin-ukvi"]
     assert g.value(m, PG.termUsed) == Literal("UK Visas and Immigration service")
     assert reference_of(g, m) == "returning-trafficked-children-to-their-country-of-origin"
+
+
+def test_lincs_tc_2023_no_provision_kept_only_as_a_coverage_tool_workaround(g):
+    # the heading-joining bug of the coverage tool is fixed; these restated only sentences
+    # already quoted in full by an encoded fact
+    for name in (
+        "prov-introduction-palermo-definition-opening",
+        "prov-national-referral-mechanism-nrm-duty-to-notify-first-sentence",
+        "prov-social-work-assessment-lead-in",
+    ):
+        assert (P[name], None, None) not in g, name
+
+
+def test_lincs_tc_2023_one_nrm_referral_duty_is_checked_and_permissions_are_not(g):
+    nrm = set(g.subjects(PG.action, ACTION["submit-nrm-referral"]))
+    triggered = {d for d in nrm if g.value(d, PG.trigger) is not None}
+    assert triggered == {P["duty-national-referral-mechanism-nrm-notify-home-office"]}
+    for d in nrm:
+        if g.value(d, PG.modality) == PG.may:
+            assert g.value(d, PG.trigger) is None, d
+    assert g.value(P["duty-national-referral-mechanism-nrm-report-escalate"], PG.trigger) is None
+    assert g.value(P["duty-referrals-not-heighten-risk"], PG.trigger) is None
+
+
+def test_lincs_tc_2023_prompt_decisions_on_referrals_to_childrens_services(g):
+    d = P["duty-referrals-prompt-decisions"]
+    assert g.value(d, PG.bearer) == ROLE["childrens-services"]
+    assert g.value(d, PG.action) == ACTION["decide-course-of-action"]
+    assert g.value(d, PG.trigger) == EVENT.referral
+    assert g.value(d, PG.triggerRecipient) == ROLE["childrens-services"]
+    assert g.value(d, PG.modality) == PG.must
+    assert g.value(d, PG.modalWording) == Literal("are needed")
+    assert g.value(d, PG.deadline) is None  # 'Prompt' has no number
+    assert quote_of(g, d) == (
+        "Prompt decisions are needed when the concerns relate to a child who may be trafficked "
+        "in order to act before the child goes missing."
+    )

@@ -36,13 +36,10 @@ def _child_for(check) -> Child:
 def _trigger_events(check) -> list[Event]:
     duty = check.duty
     if check.threshold is not None:
-        count, window, categories = check.threshold
-        category = sorted(categories)[0] if categories else "missing"
+        count, window, categories, counted_type = check.threshold
+        category = (sorted(categories)[0] if categories else "") if counted_type == "missing" else ""
         step = window / (count + 1)
-        return [
-            Event(f"t{i}", START + step * i, duty.trigger or "missing", category=category, line=i + 1)
-            for i in range(count)
-        ]
+        return [Event(f"t{i}", START + step * i, counted_type, category=category, line=i + 1) for i in range(count)]
     to = sorted(check.trigger_roles)[0] if check.trigger_roles else ""
     return [
         Event("t0", START, duty.trigger, to=to, channel=duty.trigger_channel, category=duty.trigger_category, line=1)

@@ -12,9 +12,12 @@ SPARQL is wrong in rdflib and in pyoxigraph, each differently). The rules:
 * Working days skip Saturdays, Sundays and England and Wales bank holidays: "within 7
   working days of the referral" is due at the end (23:59:59 UK time) of the 7th working day
   after the day of the referral.
-* A threshold ("3 missing episodes in 90 days") triggers at the episode that brings the
-  count within the window to the threshold; counting then starts afresh, so each further
-  crossing triggers again.
+* A threshold ("3 missing episodes in 90 days") counts its own event type and categories and
+  triggers at the episode that brings the count within the window to the threshold (whatever
+  the duty's pg:trigger); counting then starts afresh, so each further crossing triggers
+  again. A missing episode with no recorded category counts as "missing".
+* Severity follows modality (must, will: Violation; should: Warning; advisory: Info), and a
+  soft timescale ("usually", "although individual circumstances will impact") gives Info.
 * A duty with ``pg:cancelledBy`` is no longer owed when that event happens after the
   trigger and by the due time (a child back within 24 hours is not "missing more than 24
   hours").
@@ -107,7 +110,7 @@ class Checkable:
     recipients: tuple[frozenset[str], ...]
     trigger_roles: frozenset[str]
     conditions: tuple[tuple[str, str, object], ...]
-    threshold: tuple[int, timedelta, frozenset[str]] | None
+    threshold: tuple[int, timedelta, frozenset[str], str] | None
     severity: str
 
 
@@ -145,7 +148,7 @@ def _window(iso: str) -> timedelta:
     return add_duration(start, iso, False) - start
 
 
-def _threshold_info(graph: Graph, threshold: URIRef) -> tuple[int, timedelta, frozenset[str]]:
+def _threshold_info(graph: Graph, ontology: Graph, threshold: URIRef) -> tuple[int, timedelta, frozenset[str], str]:
     from rdflib import TIME
 
     from .timescales import iso_duration
@@ -154,7 +157,8 @@ def _threshold_info(graph: Graph, threshold: URIRef) -> tuple[int, timedelta, fr
     window = graph.value(threshold, PG.window)
     iso = iso_duration(graph.value(window, TIME.numericDuration), graph.value(window, TIME.unitType))
     categories = frozenset(str(c) for c in graph.objects(threshold, PG.countsCategory))
-    return count, _window(iso), categories
+    counted = graph.value(threshold, PG.countsEvent)
+    return count, _window(iso), categories, str(ontology.value(counted, PG.caseId) or short_id(counted))
 
 
 def checkable_duties(corpus: Corpus, protocol_id: str) -> list[Checkable]:
@@ -188,8 +192,10 @@ def checkable_duties(corpus: Corpus, protocol_id: str) -> list[Checkable]:
         )
         threshold = None
         if duty.threshold:
-            threshold = _threshold_info(graph, local[duty.threshold])
+            threshold = _threshold_info(graph, ontology, local[duty.threshold])
         severity = short_id(ontology.value(PG[duty.modality], PG.severity))
+        if duty.deadline is not None and duty.deadline.soft:
+            severity = "Info"  # a qualified timescale ('usually', 'although circumstances will impact'): advisory
         result.append(Checkable(duty, iri, completion, recipients, trigger_roles, conditions, threshold, severity))
     return result
 
@@ -227,13 +233,14 @@ def _matches_trigger(check: Checkable, event: Event) -> bool:
     return True
 
 
+def _category(event: Event) -> str:
+    """A missing episode with no recorded category counts as 'missing' (its event type)."""
+    return event.category or ("missing" if event.type == "missing" else "")
+
+
 def _threshold_triggers(check: Checkable, case: Case) -> list[Event]:
-    count, window, categories = check.threshold  # type: ignore[misc]
-    counted = [
-        e
-        for e in case.events
-        if e.type == (check.duty.trigger or "missing") and (not categories or e.category in categories)
-    ]
+    count, window, categories, counted_type = check.threshold  # type: ignore[misc]
+    counted = [e for e in case.events if e.type == counted_type and (not categories or _category(e) in categories)]
     triggers: list[Event] = []
     since = 0
     for i, event in enumerate(counted):

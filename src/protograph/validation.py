@@ -8,7 +8,7 @@ completion event after the trigger is later than the due time, or missing while 
 on the case graph; the queries compare xsd:dateTime values only, in standard SPARQL 1.1
 (no VALUES, no subqueries, no date arithmetic), so the very same queries run on pySHACL,
 pyoxigraph and a SPARQL server. Severity follows modality (must/will -> Violation, should ->
-Warning, advisory -> Info).
+Warning, advisory or a soft timescale -> Info).
 
 The shapes are the single source of truth for what "late" means: a finding exists only
 where pySHACL reports one."""
