@@ -103,16 +103,115 @@ def show_command(protocol_id: str, corpus: Any, fmt: str) -> int:
 
 @cli.command("timescales")
 @_protocols_option
+@click.option("--matrix", "as_matrix", is_flag=True, help="Side by side: a row per topic, a column per protocol.")
 @_corpus_options
-@_format_option(["table", "markdown", "json", "csv"])
-def timescales_command(protocol_ids: str | None, corpus: Any, fmt: str) -> int:
+@_format_option(["table", "markdown", "json", "csv", "html"])
+def timescales_command(protocol_ids: str | None, as_matrix: bool, corpus: Any, fmt: str) -> int:
     """List every timescale the protocols state: deadlines, risk windows and periods."""
     from .render import render
     from .timescales import COLUMNS, EXTRA_COLUMNS, timescales
 
-    rows = [t.as_row() for t in timescales(corpus, _split_ids(protocol_ids))]
+    chosen = _split_ids(protocol_ids)
+    rows = [t.as_row() for t in timescales(corpus, chosen)]
+    if as_matrix or fmt == "html":
+        from .policy_reports import matrix_html, timescale_matrix
+
+        table, columns = timescale_matrix(rows, chosen or corpus.ids())
+        if fmt == "html":
+            click.echo(matrix_html(table, columns, "Timescales side by side"), nl=False)
+        else:
+            click.echo(render(table, columns, fmt, wrap={c: 24 for c in columns}))
+        return 0
     columns = COLUMNS + EXTRA_COLUMNS if fmt in ("json", "csv") else COLUMNS
     click.echo(render(rows, columns, fmt, wrap={"what": 32, "quote": 60}))
+    return 0
+
+
+@cli.command("conflicts")
+@_protocols_option
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["deadline", "timescale", "modality", "bearer", "definition", "threshold", "form", "absent"]),
+    help="Only conflicts of this kind; repeatable.",
+)
+@click.option("--within", "scope", flag_value="within", default=None, help="Only contradictions inside one document.")
+@click.option("--across", "scope", flag_value="across", help="Only differences between protocols.")
+@click.option(
+    "--renames/--no-renames",
+    default=True,
+    show_default=True,
+    help="List renames (UKBA → UK Visas and Immigration) after the conflicts; never counted as conflicts.",
+)
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the report to this file.")
+@_corpus_options
+@_format_option(["table", "markdown", "json", "html"])
+def conflicts_command(
+    protocol_ids: str | None,
+    kinds: tuple[str, ...],
+    scope: str | None,
+    renames: bool,
+    output: Path | None,
+    corpus: Any,
+    fmt: str,
+) -> int:
+    """List where the protocols disagree: deadlines, modality, bearers, definitions, thresholds, forms, missing duties."""
+    from .conflicts import conflicts, protocol_renames
+    from .policy_reports import render_entries
+
+    chosen = _split_ids(protocol_ids)
+    found = [c for c in conflicts(corpus, chosen, list(kinds) or None) if scope is None or c.scope == scope]
+    entries = [c.as_row() for c in found]
+    if renames and fmt != "json":
+        entries += [r.as_row() for r in protocol_renames(corpus, chosen)]
+    elif renames and fmt == "json" and kinds == ():
+        entries += [
+            {**r.as_row(), "scope": "across", "note": "a rename, not a conflict"}
+            for r in protocol_renames(corpus, chosen)
+        ]
+    names = ", ".join(chosen or corpus.ids())
+    text = render_entries(
+        entries, fmt, "Conflicts between protocols", f"Protocols compared: {names}. {len(found)} conflicts."
+    )
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        click.echo(f"wrote {output} ({len(found)} conflicts)", err=True)
+    return 0
+
+
+@cli.command("diff")
+@click.argument("version_a")
+@click.argument("version_b")
+@click.option(
+    "--area",
+    "areas",
+    multiple=True,
+    type=click.Choice(["duty", "timescale", "definition", "indicator", "form", "rename"]),
+    help="Only changes in this area; repeatable.",
+)
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the report to this file.")
+@_corpus_options
+@_format_option(["table", "markdown", "json", "html"])
+def diff_command(
+    version_a: str, version_b: str, areas: tuple[str, ...], output: Path | None, corpus: Any, fmt: str
+) -> int:
+    """What changed from VERSION_A to VERSION_B: added, removed and changed facts, and renames."""
+    from .diff import diff
+    from .policy_reports import render_entries
+
+    changes = diff(corpus, version_a, version_b, list(areas) or None)
+    entries = [c.as_row(version_a, version_b) for c in changes]
+    counts = {k: sum(1 for c in changes if c.kind == k) for k in ("changed", "added", "removed", "rename")}
+    intro = f"From {version_a} to {version_b}: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + "."
+    text = render_entries(entries, fmt, f"Changes from {version_a} to {version_b}", intro)
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        click.echo(f"wrote {output} ({len(changes)} changes)", err=True)
     return 0
 
 

@@ -1,0 +1,197 @@
+"""Conflicts across protocols and inside one, renames, and version diffs, on the real encodings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from protograph.conflicts import conflicts, protocol_renames
+from protograph.diff import diff
+
+
+@pytest.fixture(scope="module")
+def found(corpus):
+    return conflicts(corpus)
+
+
+def _find(found, kind, topic_part):
+    return [c for c in found if c.kind == kind and topic_part in c.topic]
+
+
+def _values(conflict):
+    return {(s.protocol, s.provision): s.value for s in conflict.sides}
+
+
+def test_48_hour_flight_window_of_2011_conflicts_with_24_hours_of_the_2018_guide(found):
+    (window,) = [c for c in _find(found, "timescale", "flight-risk-window") if c.scope == "across"]
+    values = _values(window)
+    assert values[("4lscb-ctp-2011", "9.5")].startswith("48 hours of child-safeguarded")
+    assert values[("4lscb-met-guide-2018", "98")].startswith("24 hours of arrived-uk")
+    quotes = {s.provision: s.quote for s in window.sides}
+    assert "often within 48 hours of safeguarding" in quotes["9.5"]
+    assert "within 24 hours of entering the UK" in quotes["98"]
+
+
+def test_absent_or_missing_three_times_conflicts_with_missing_three_times_in_90_days(found):
+    (threshold,) = _find(found, "threshold", "repeat-missing")
+    values = _values(threshold)
+    assert values[("4lscb-met-2013", "5.2")] == "3 × absent or missing in 90 days"
+    assert values[("4lscb-met-guide-2018", "95")] == "3 × missing in 90 days"
+
+
+def test_police_absent_and_missing_categories_differ_from_the_college_of_policing_definition(found):
+    (missing,) = [c for c in _find(found, "definition", "missing") if c.topic == "missing" and c.scope == "across"]
+    values = _values(missing)
+    assert "risk levels: high risk, medium risk" in values[("4lscb-met-2013", "4.1")]
+    assert "no apparent risk" in values[("4lscb-met-guide-2018", "12")]
+    assert "until located and wellbeing confirmed" in values[("4lscb-met-guide-2018", "12")]
+
+
+def test_cypr_cyp_and_ppn1_are_different_forms_for_the_same_purpose(found):
+    (alert,) = [c for c in _find(found, "form", "police alert to children's services") if c.scope == "across"]
+    named = {s.protocol: s.value for s in alert.sides}
+    assert (
+        "CYPR" in named["4lscb-ctp-2011"]
+        and "(CYP)" in named["4lscb-met-2013"]
+        and "PPN1" in named["4lscb-met-guide-2018"]
+    )
+
+
+def test_a_document_contradicting_itself_is_found(found):
+    inside = [c for c in found if c.scope == "within"]
+    assert inside
+    assert all(len(c.protocols) == 1 for c in inside)
+    (trafficking,) = [
+        c
+        for c in inside
+        if c.kind == "definition" and c.topic == "child trafficking" and c.protocols == ("4lscb-ctp-2011",)
+    ]
+    values = _values(trafficking)
+    assert "control" in values[("4lscb-ctp-2011", "4.2")] and "control" not in values[("4lscb-ctp-2011", "5.1")]
+
+
+def test_consistent_provisions_are_not_conflicts(found):
+    # Both 4LSCB versions give the looked-after child's return interview a maximum of 72 hours.
+    assert not [c for c in found if c.kind == "deadline" and "conduct-return-interview" in c.topic]
+    # Deadlines that agree in length but not in unit, or are both 'immediately', never conflict.
+    for conflict in _find(found, "deadline", ""):
+        assert len({s.value.split(": ", 1)[-1] for s in conflict.sides}) > 1
+
+
+def test_every_side_cites_its_clause_and_quotes_the_text(found):
+    for conflict in found:
+        assert len(conflict.sides) >= 2
+        for side in conflict.sides:
+            if side.value != "no such duty":
+                assert side.provision and len(side.quote) > 5, conflict
+
+
+def test_renames_are_shown_as_renames_and_never_as_conflicts(corpus, found):
+    renamed = {r.concept: r for r in protocol_renames(corpus)}
+    ukba = renamed["immigration authority"]
+    words = {s.value for s in ukba.sides}
+    assert any("UKBA" in w or "Border Agency" in w for w in words) and "UK Visas and Immigration service" in words
+    assert any("UK Visas and Immigration" in n and "2013-04-01" in n for n in ukba.names)
+    checks = renamed["criminal records check"]
+    assert {s.value for s in checks.sides} >= {"Criminal Record Bureau (CRB) checked", "DBS checked"}
+    for conflict in found:
+        assert "immigration authority" not in conflict.topic and "criminal records" not in conflict.topic
+
+
+def test_conflicts_json_has_kind_topic_and_sides_with_protocol_provision_value_quote():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from protograph.cli import main; main()",
+            "conflicts",
+            "--format",
+            "json",
+            "--protocols",
+            "4lscb-ctp-2011,4lscb-met-guide-2018",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    entries = json.loads(result.stdout)
+    assert entries
+    for entry in entries:
+        assert {"kind", "topic", "sides"} <= set(entry)
+        for side in entry["sides"]:
+            assert {"protocol", "provision", "value", "quote"} <= set(side)
+            assert side["protocol"] in ("4lscb-ctp-2011", "4lscb-met-guide-2018")
+
+
+def test_html_report_is_self_contained_and_escapes_the_text(tmp_path):
+    out = tmp_path / "conflicts.html"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from protograph.cli import main; main()",
+            "conflicts",
+            "--format",
+            "html",
+            "--output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "http://" not in page.split("<body>")[0]
+    assert "<script" not in page and "src=" not in page
+    assert "often within 48 hours of safeguarding" in page
+
+
+def test_html_escapes_markup_in_every_field():
+    from protograph.policy_reports import entries_html
+
+    evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    page = entries_html(
+        [
+            {
+                "kind": "form",
+                "topic": evil,
+                "scope": "across",
+                "note": evil,
+                "sides": [{"protocol": evil, "provision": evil, "value": evil, "quote": evil}],
+            }
+        ],
+        evil,
+        evil,
+    )
+    assert "<script>" not in page and "<img" not in page
+    assert page.count("&lt;script&gt;") >= 6
+
+
+def test_diff_2011_to_2013_shows_the_flight_window_changed_and_the_seraf_deadline_added(corpus):
+    changes = diff(corpus, "4lscb-ctp-2011", "4lscb-met-2013")
+    window = [c for c in changes if c.area == "timescale" and "flight-risk-window" in c.topic]
+    assert [c.kind for c in window] == ["changed"]
+    assert window[0].before[0] == "9.5" and window[0].after[0] == "5.2"
+    added = [c for c in changes if c.kind == "added" and c.area == "timescale"]
+    assert any(c.after[0] == "5.3.2" and "working days" in c.after[1] for c in added)
+    removed = [c for c in changes if c.kind == "removed" and c.area == "timescale"]
+    assert any(c.before[0] == "14.2" for c in removed)  # the 24-48 hour joint visit is gone in 2013
+
+
+def test_diff_2013_to_2018_shows_changed_definitions_with_quotes_on_both_sides(corpus):
+    changes = diff(corpus, "4lscb-met-2013", "4lscb-met-guide-2018", ["definition"])
+    missing = [c for c in changes if c.topic == "missing"]
+    assert missing and missing[0].kind == "changed"
+    assert missing[0].before[0] == "4.1" and missing[0].after[0] == "12"
+    assert "College of Policing" in missing[0].after[2]
+
+
+def test_diff_names_a_rename_as_a_rename(corpus):
+    changes = diff(corpus, "4lscb-ctp-2011", "lincs-tc-2023", ["rename"])
+    assert {c.topic for c in changes} >= {"criminal records check", "immigration authority"}
+    assert all(c.kind == "rename" for c in changes)
