@@ -48,3 +48,15 @@ def test_timeline_plot_draws_a_row_per_triggered_duty_and_the_events(corpus):
     figure = frames.plot_timeline(corpus, case, "4lscb-met-2013")
     labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
     assert labels[-1] == "case events" and len(labels) >= 2
+
+
+def test_conflicts_frame_has_a_row_per_side_and_filters_by_kind(corpus):
+    frame = frames.conflicts(corpus, ["4lscb-ctp-2011", "4lscb-met-guide-2018"], ["timescale"])
+    assert set(frame["kind"]) == {"timescale"}
+    assert {"4lscb-ctp-2011", "4lscb-met-guide-2018"} <= set(frame["protocol"])
+
+
+def test_diff_frame_has_both_versions_clauses(corpus):
+    frame = frames.diff(corpus, "4lscb-ctp-2011", "4lscb-met-2013", ["timescale"])
+    row = frame[(frame["kind"] == "changed") & frame["topic"].str.startswith("flight-risk-window")].iloc[0]
+    assert (row["4lscb-ctp-2011 clause"], row["4lscb-met-2013 clause"]) == ("9.5", "5.2")

@@ -144,6 +144,7 @@ def timescales_command(protocol_ids: str | None, as_matrix: bool, corpus: Any, f
     show_default=True,
     help="List renames (UKBA → UK Visas and Immigration) after the conflicts; never counted as conflicts.",
 )
+@click.option("--summary", is_flag=True, help="Only counts and topics per kind (table or markdown).")
 @click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the report to this file.")
 @_corpus_options
 @_format_option(["table", "markdown", "json", "html"])
@@ -152,6 +153,7 @@ def conflicts_command(
     kinds: tuple[str, ...],
     scope: str | None,
     renames: bool,
+    summary: bool,
     output: Path | None,
     corpus: Any,
     fmt: str,
@@ -171,9 +173,15 @@ def conflicts_command(
             for r in protocol_renames(corpus, chosen)
         ]
     names = ", ".join(chosen or corpus.ids())
-    text = render_entries(
-        entries, fmt, "Conflicts between protocols", f"Protocols compared: {names}. {len(found)} conflicts."
-    )
+    if summary:
+        from .policy_reports import summary_table
+
+        text = summary_table(entries, "markdown" if fmt == "markdown" else "table")
+        text += f"\n\n{len(found)} conflicts among {names} (renames are not conflicts). Full report: --format markdown or html."
+    else:
+        text = render_entries(
+            entries, fmt, "Conflicts between protocols", f"Protocols compared: {names}. {len(found)} conflicts."
+        )
     if output is None:
         click.echo(text)
     else:

@@ -7,6 +7,9 @@ things are decided here rather than in SPARQL, because they need the shared voca
 
 * durations are compared by length, so "24 hours" and "1 day" agree and "immediately"
   agrees with "immediately";
+* inside one document, only deadlines, modality and definitions can contradict each
+  other: two periods of one scheme (SERAF's 6 and 6-12 months) or two tools named for one
+  purpose are not contradictions;
 * two duties conflict only when they apply in the same circumstances (the same shared
   conditions, condition text, age bounds and trigger qualifiers): "decide within 24 hours,
   or without delay if there is immediate concern" is one rule, not a contradiction.
@@ -196,8 +199,8 @@ def timescale_conflicts(graph: Engine) -> list[Conflict]:
     """Risk windows or periods on the same topic with different lengths."""
     pairs = []
     for r in graph.query("timescale-differs-for-same-topic"):
-        if hours(r.value1, r.unit1) == hours(r.value2, r.unit2):
-            continue
+        if hours(r.value1, r.unit1) == hours(r.value2, r.unit2) or str(r.protocol1) == str(r.protocol2):
+            continue  # equal, or two periods of one scheme in one document (SERAF's 6 and 6-12 months)
 
         def value(v: object, u: object, rel: object, what: object) -> str:
             after = f" of {short_id(rel)}" if rel is not None else ""
@@ -338,6 +341,8 @@ def form_conflicts(graph: Engine, ontology: Graph) -> list[Conflict]:
     """Different forms or tools named for the same purpose."""
     pairs = []
     for r in graph.query("form-differs-for-same-purpose"):
+        if str(r.protocol1) == str(r.protocol2):
+            continue  # a document naming two tools for one purpose is not contradicting itself
         side1 = Side(str(r.protocol1), str(r.reference1), label(ontology, r.kind1), str(r.quote1))
         side2 = Side(str(r.protocol2), str(r.reference2), label(ontology, r.kind2), str(r.quote2))
         pairs.append((label(ontology, r.purpose), _scope(side1.protocol, side2.protocol), side1, side2))

@@ -183,3 +183,44 @@ def plot_timeline(
     figure.autofmt_xdate()
     figure.tight_layout()
     return figure
+
+
+def conflicts(corpus: Corpus, protocols: str | list[str] | None = None, kinds: list[str] | None = None) -> pd.DataFrame:
+    """Conflicts among the chosen protocols, one row a side (kind, topic, scope, protocol,
+    provision, value, quote), so they filter and pivot like any table."""
+    import pandas as pd
+
+    from .conflicts import conflicts as find
+
+    rows = [
+        {"kind": c.kind, "topic": c.topic, "scope": c.scope, **s.as_row()}
+        for c in find(corpus, _protocols(corpus, protocols), kinds)
+        for s in c.sides
+    ]
+    return pd.DataFrame(rows, columns=["kind", "topic", "scope", "protocol", "provision", "value", "quote"])
+
+
+def diff(corpus: Corpus, a: str, b: str, areas: list[str] | None = None) -> pd.DataFrame:
+    """What changed from version ``a`` to ``b``: one row a change, both sides' clause, value and quote."""
+    import pandas as pd
+
+    from .diff import diff as compare
+
+    rows = []
+    for change in compare(corpus, a, b, areas):
+        before = change.before or ("", "", "")
+        after = change.after or ("", "", "")
+        rows.append(
+            {
+                "kind": change.kind,
+                "area": change.area,
+                "topic": change.topic,
+                f"{a} clause": before[0],
+                f"{a} says": before[1],
+                f"{b} clause": after[0],
+                f"{b} says": after[1],
+                f"{a} quote": before[2],
+                f"{b} quote": after[2],
+            }
+        )
+    return pd.DataFrame(rows)

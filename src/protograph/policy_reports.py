@@ -164,3 +164,20 @@ def matrix_html(rows: Sequence[dict], columns: Sequence[str], title: str) -> str
     head = "".join(f"<th>{_e(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{_e(r.get(c))}</td>" for c in columns) + "</tr>" for r in rows)
     return html_page(title, f"<table><tr>{head}</tr>{body}</table>")
+
+
+def summary_table(entries: Sequence[dict], fmt: str) -> str:
+    """A short summary: per kind, how many conflicts across protocols and within one, and topics."""
+    rows = []
+    for kind, items in _grouped(entries).items():
+        across = [e for e in items if e.get("scope", "across") == "across"]
+        topics = list(dict.fromkeys(e["topic"] for e in items))
+        rows.append(
+            {
+                "kind": KIND_TITLES.get(kind, kind),
+                "across": len(across),
+                "within": len(items) - len(across),
+                "topics": "; ".join(topics[:4]) + (f"; … (+{len(topics) - 4})" if len(topics) > 4 else ""),
+            }
+        )
+    return render(rows, ["kind", "across", "within", "topics"], fmt, wrap={"topics": 70, "kind": 28})
