@@ -76,8 +76,9 @@ def test_4lscb_met_2013_seraf_completed_by_childrens_social_care_within_7_workin
     duty = node("duty-5.3.2-seraf-within-7-working-days")
     assert set(g.objects(duty, PG.bearer)) == {ROLE["childrens-services"]}
     assert g.value(duty, PG.action) == ACTION["complete-seraf-assessment"]
-    # owed on a referral about CSE only; a case's referral event does not say what it is about
-    assert g.value(duty, PG.trigger) is None
+    # a referral starts the clock only in a case that shows a CSE concern first
+    assert g.value(duty, PG.trigger) == EVENT["referral"]
+    assert g.value(duty, PG.requiresPriorEvent) == EVENT["exploitation-suspected"]
     assert g.value(duty, PG.modality) == PG.should
     assert g.value(duty, PG.form) == node("tool-app-2-seraf")
     ts = g.value(duty, PG.deadline)
@@ -304,8 +305,6 @@ def test_4lscb_met_2013_duties_ended_by_the_childs_return(g):
         "duty-5.2-refer-cse-concern",
         "duty-5.3.1-joint-safe-and-well-check",  # "may be appropriate, in some circumstances"
         "duty-5.3.1-return-interview-before-placement",  # "issues related to their placement"
-        "duty-5.3.2-seraf-within-7-working-days",  # a referral about CSE
-        "duty-5.3.3-ctat-within-7-working-days",  # a referral about trafficking
         "duty-5.3.3-follow-nrm",  # "where, through the assessment process, it is suspected"
         "duty-5.5.1-inform-referrer-of-outcome",  # "the person making the referral": no case role
         "duty-5.5.2-strategy-meeting-trafficking",
@@ -323,3 +322,10 @@ def test_4lscb_met_2013_duties_owed_only_in_circumstances_a_timeline_does_not_re
     assert g.value(duty, PG.trigger) is None
     assert g.value(duty, PG.triggerThreshold) is None
     assert g.value(duty, PG.conditionText) is not None or "Trigger review" in str(g.value(duty, SKOS.editorialNote))
+
+
+def test_4lscb_met_2013_trafficking_assessment_clock_starts_at_a_referral_only_after_a_trafficking_concern(corpus):
+    g = corpus.graph("4lscb-met-2013")
+    duty = node("duty-5.3.3-ctat-within-7-working-days")
+    assert g.value(duty, PG.trigger) == EVENT["referral"]
+    assert g.value(duty, PG.requiresPriorEvent) == EVENT["trafficking-suspected"]

@@ -41,7 +41,8 @@ def _trigger_events(check) -> list[Event]:
         step = window / (count + 1)
         return [Event(f"t{i}", START + step * i, counted_type, category=category, line=i + 1) for i in range(count)]
     to = sorted(check.trigger_roles)[0] if check.trigger_roles else ""
-    return [
+    prior = [Event(f"p{i}", START - timedelta(hours=1), r, line=50 + i) for i, r in enumerate(duty.requires)]
+    return prior + [
         Event("t0", START, duty.trigger, to=to, channel=duty.trigger_channel, category=duty.trigger_category, line=1)
     ]
 

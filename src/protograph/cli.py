@@ -429,7 +429,7 @@ def validate_command(
         protocols,
         _parse_tolerance(tolerance),
         fmt,
-        protocol_id == "all" if show_matrix is None else show_matrix,
+        (protocol_id == "all" and fmt != "json") if show_matrix is None else show_matrix,
     )
     click.echo(text)
     return 1 if violations else 0

@@ -18,6 +18,9 @@ SPARQL is wrong in rdflib and in pyoxigraph, each differently). The rules:
   again. A missing episode with no recorded category counts as "missing".
 * Severity follows modality (must, will: Violation; should: Warning; advisory: Info), and a
   soft timescale ("usually", "although individual circumstances will impact") gives Info.
+* A duty with ``pg:requiresPriorEvent`` applies to a trigger only when the case shows that
+  event at or before it (a referral starts a trafficking assessment's clock only where
+  trafficking is suspected).
 * A duty with ``pg:cancelledBy`` is no longer owed when that event happens after the
   trigger and by the due time (a child back within 24 hours is not "missing more than 24
   hours").
@@ -291,6 +294,10 @@ def obligations(
             not_applicable.append((check, why))
             continue
         for event in triggers:
+            missing = [r for r in check.duty.requires if not any(e.type == r and e.at <= event.at for e in case.events)]
+            if missing:
+                not_applicable.append((check, f"no {', '.join(missing)} before {event.type} at {event.at.isoformat()}"))
+                continue
             due = due_time(check.duty.deadline, event.at, tolerance)
             ended = _cancelled(check, case, event, due)
             if ended is not None:

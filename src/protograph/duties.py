@@ -43,6 +43,7 @@ class Duty:
     note: str = ""
     completion_event: str = ""
     cancelled_by: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def when(self) -> str:
@@ -163,6 +164,7 @@ def _protocol_duties(corpus: Corpus, protocol_id: str) -> list[Duty]:
                 note=" ".join(str(v) for v in sorted(facet.get("editorialNote", []))),
                 completion_event=short_id(one("completionEvent")) if one("completionEvent") is not None else "",
                 cancelled_by=tuple(sorted(short_id(v) for v in facet.get("cancelledBy", []))),
+                requires=tuple(sorted(short_id(v) for v in facet.get("requiresPriorEvent", []))),
                 labels=labels,
             )
         )

@@ -147,6 +147,7 @@ class PG(DefinedNamespace):
     reference: URIRef
     referenceStyle: URIRef
     relativeTo: URIRef
+    requiresPriorEvent: URIRef
     riskLevel: URIRef
     roleIn: URIRef
     scoringTool: URIRef
