@@ -326,3 +326,71 @@ def test_4lscb_ctp_2011_no_sections_9_3_or_9_4_invented(g):
         prov = g.value(fact, PG.provision)
         if "Hampshire Primary Care Trust" in str(g.value(prov, PG.quote)):
             assert str(g.value(prov, PG.reference)) == "20.1"
+
+
+# --- facts corrected in the fidelity review ------------------------------------------------
+
+
+def test_4lscb_ctp_2011_custody_not_an_acceptable_process_is_should_not_not_must_not(g):
+    # 9.2 has no "must not" / "never": the partners "have recognised" it "is not an acceptable process"
+    duty = node("duty-9.2-no-custody")
+    assert g.value(duty, PG.action) == ACTION["take-into-custody"]
+    assert g.value(duty, PG.modality) == PG.shouldNot
+    assert str(g.value(duty, PG.modalWording)) == "is not an acceptable process"
+    assert reference_of(g, duty) == "9.2"
+
+
+def test_4lscb_ctp_2011_additional_strategy_members_are_to_be_considered_not_required(g):
+    additional = node("duty-13.5-consider-additional-members")
+    assert g.value(additional, PG.modality) == PG.recommended
+    assert str(g.value(additional, PG.modalWording)) == "to be considered"
+    assert set(g.objects(additional, PG.recipient)) == {
+        ROLE["border-force"],
+        ROLE.education,
+        ROLE.ukhtc,
+        ROLE.barnardos,
+    }
+    core = node("duty-13.5-consider-core-organisations")
+    assert g.value(core, PG.modality) == PG.recommended
+
+
+def test_4lscb_ctp_2011_no_unsupervised_internet_is_should_not_allow(g):
+    duty = node("duty-11.12-no-unsupervised-internet")
+    assert g.value(duty, PG.action) == ACTION["allow-unsupervised-access"]
+    assert g.value(duty, PG.modality) == PG.shouldNot
+    assert quote_of(g, duty) == "The victims should have no unsupervised access to the internet."
+
+
+def test_4lscb_ctp_2011_identify_phone_numbers_is_information_gathering_prevent_contact_only_recommended(g):
+    numbers = node("duty-7.16-identify-numbers")
+    assert g.value(numbers, PG.action) == ACTION["gather-information"]
+    assert g.value(numbers, PG.modality) == PG.must
+    prevent = node("duty-7.15-prevent-contact-with-trafficker")
+    assert g.value(prevent, PG.action) == ACTION["prevent-contact-with-exploiter"]
+    assert g.value(prevent, PG.modality) == PG.recommended
+    consistent = node("duty-7.6-consistent-local-arrangements")
+    assert g.value(consistent, PG.modality) == PG.should
+    assert reference_of(g, consistent) == "7.6"
+
+
+def test_4lscb_ctp_2011_quotes_are_the_sentence_carrying_the_fact(g):
+    expected = {
+        "ts-9.5-flight-risk-48h": "It is known that some child victims flee local authority care, often within 48 hours of safeguarding.",
+        "duty-9.6-remove-items-for-dna": "This may include removing items such as the child's tooth brush, comb/hairbrush etc which could provide DNA or fingerprint data.",
+        "duty-3.5-everyone-safeguard-welfare": "Moreover, everyone working with or in contact with children have a responsibility to take steps to make sure that their welfare is safeguarded and promoted.",
+        "duty-12.2-assess-immediate-needs": "The agencies will assess the immediate needs and circumstances of the child.",
+        "duty-12.2-agree-safeguarding-actions": "They will agree actions to safeguard and promote the welfare of the child, or others.",
+        "duty-13.2-record-concerns": "Concerns will be recorded in writing to ensure an accurate and clear audit trail is maintained.",
+        "duty-14.7-advise-partners-pr-confirmed": "The onus will be on the Local Authority to advise partners when parental responsibility has been confirmed.",
+    }
+    for local, quote in expected.items():
+        assert quote_of(g, node(local)) == quote, local
+
+
+def test_4lscb_ctp_2011_journey_over_a_year_is_a_one_year_lower_bound_period(g):
+    ts = node("ts-4.3-journey-over-a-year")
+    assert (ts, RDF.type, PG.Period) in g
+    assert duration(g, ts, PG.minDuration) == (1, rdf_ns.TIME.unitYear)
+    assert duration(g, ts, PG.maxDuration) == (1, rdf_ns.TIME.unitYear)
+    assert "over a year" in str(g.value(ts, RDFS.label))
+    assert "lower bound" in str(g.value(ts, SKOS.editorialNote))

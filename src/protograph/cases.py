@@ -451,3 +451,145 @@ def read_cases(paths: Iterable[str | Path], as_of: datetime | None = None) -> li
         seen[case.id] = case.source
         cases.append(case)
     return cases
+
+
+# --- caseloads: a folder of case files, or events.csv (+ children.csv) -----------------------
+
+EVENT_COLUMNS = ("case", "at", "type", "by", "to", "channel", "category", "id", "note")
+CHILD_COLUMNS = ("case", *CHILD_FIELDS)
+MAX_CSV_BYTES = 200 * 1024 * 1024
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+
+
+def _csv_rows(
+    path: Path, allowed: tuple[str, ...], required: tuple[str, ...]
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Read a CSV strictly: known header, every row as wide as the header, rows numbered as a
+    spreadsheet numbers them (the header is row 1)."""
+    import csv
+
+    shown = str(path)
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise InputError(f"file is {size:,} bytes; a caseload CSV may be at most {MAX_CSV_BYTES:,}", shown)
+    if size == 0:
+        raise InputError("file is empty", shown)
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if b"\x00" in head:
+        raise InputError("file is binary, not CSV text", shown)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", shown) from None
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InputError(f"not valid CSV: {exc}", shown, reader.line_num) from None
+    if not rows:
+        raise InputError("file holds no header row", shown)
+    header = [h.strip() for h in rows[0]]
+    for index, name in enumerate(header, start=1):
+        if name not in allowed:
+            raise InputError(f"unknown column {name!r} (known: {', '.join(allowed)})", shown, f"1:{index}")
+    for name in required:
+        if name not in header:
+            raise InputError(f"missing column {name!r}", shown, 1)
+    if len(set(header)) != len(header):
+        raise InputError("a column name appears twice", shown, 1)
+    body = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise InputError(f"row has {len(row)} fields, the header has {len(header)}", shown, number)
+        for column, cell in enumerate(row, start=1):
+            if "\n" in cell or "\r" in cell:
+                raise InputError("a field holds a line break", shown, f"{number}:{column}")
+        body.append((number, [cell.strip() for cell in row]))
+    return header, body
+
+
+def _csv_scalar(text: str, kind: type) -> object:
+    if kind is bool:
+        lowered = text.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        return text
+    if kind is int:
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    return text
+
+
+def read_caseload_csv(folder: Path, as_of: datetime | None = None) -> list[Case]:
+    """Read events.csv (and children.csv if present) from a folder: one case a case id."""
+    events_path = folder / "events.csv"
+    header, rows = _csv_rows(events_path, EVENT_COLUMNS, ("case", "at", "type"))
+    shown = str(events_path)
+    by_case: dict[str, list[_Value]] = {}
+    first_row: dict[str, int] = {}
+    for number, row in rows:
+        fields = dict(zip(header, row, strict=True))
+        case_id = fields["case"]
+        if not case_id:
+            raise InputError("row has no case id", shown, f"{number}:{header.index('case') + 1}")
+        entry = {
+            name: _Value(value, f"{number}:{header.index(name) + 1}")
+            for name, value in fields.items()
+            if name != "case" and value != ""
+        }
+        by_case.setdefault(case_id, []).append(_Value(entry, number))
+        first_row.setdefault(case_id, number)
+    children: dict[str, _Value] = {}
+    children_path = folder / "children.csv"
+    if children_path.exists():
+        child_header, child_rows = _csv_rows(children_path, CHILD_COLUMNS, ("case",))
+        child_shown = str(children_path)
+        for number, row in child_rows:
+            fields = dict(zip(child_header, row, strict=True))
+            case_id = fields.pop("case")
+            if case_id in children:
+                raise InputError(f"case {case_id!r} has a second row", child_shown, number)
+            if case_id not in by_case:
+                raise InputError(f"case {case_id!r} has no events in events.csv", child_shown, number)
+            children[case_id] = _Value(
+                {
+                    name: _Value(_csv_scalar(value, CHILD_FIELDS[name]), f"{number}:{child_header.index(name) + 1}")
+                    for name, value in fields.items()
+                    if value != ""
+                },
+                number,
+            )
+    cases = []
+    for case_id in sorted(by_case):
+        mapping: dict[str, _Value] = {
+            "id": _Value(case_id, first_row[case_id]),
+            "events": _Value(by_case[case_id], first_row[case_id]),
+        }
+        if case_id in children:
+            mapping["child"] = children[case_id]
+        cases.append(case_from_mapping(_Value(mapping, first_row[case_id]), shown, as_of))
+    return cases
+
+
+def read_caseload(path: str | Path, as_of: datetime | None = None) -> list[Case]:
+    """Read a caseload: one case file, a folder of case files (*.yaml, *.yml, *.ttl), or a
+    folder holding events.csv (+ children.csv). Case ids must be unique; nothing is skipped."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file or folder not found", str(path))
+    if path.is_file():
+        return [read_any_case(path, as_of)]
+    if (path / "events.csv").exists():
+        return read_caseload_csv(path, as_of)
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".ttl"))
+    if not files:
+        raise InputError("folder holds no case files (*.yaml, *.yml, *.ttl) and no events.csv", str(path))
+    return read_cases(files, as_of)

@@ -365,23 +365,15 @@ def _parse_tolerance(value: str) -> timedelta:
     return timedelta(seconds=number * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit])
 
 
-def _case_paths(paths: tuple[Path, ...]) -> list[Path]:
-    from .errors import InputError
-
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".ttl"))
-            if not files:
-                raise InputError("folder holds no case files (*.yaml, *.yml, *.ttl)", path)
-            found.extend(files)
-        else:
-            found.append(path)
-    return found
-
-
 @cli.command("validate")
 @click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--engine",
+    type=click.Choice(["batch", "reference"]),
+    default=None,
+    help="batch: each duty's query once over the caseload (pyoxigraph); reference: pySHACL case by case. "
+    "Default: batch for more than one case.",
+)
 @click.option(
     "--protocol",
     "protocol_id",
@@ -411,25 +403,37 @@ def validate_command(
     as_of: str | None,
     tolerance: str,
     show_matrix: bool | None,
+    engine: str | None,
     corpus: Any,
     fmt: str,
 ) -> int:
     """Validate case timelines against a protocol (or all): what was late, by how much, under which clause.
 
+    CASES are case files (YAML or Turtle), folders of them, or folders holding events.csv (+ children.csv).
     Exit status: 0 no violations (warnings and information allowed), 1 violations, 2 bad input."""
-    from .cases import parse_time, read_cases
+    from .cases import parse_time, read_caseload
+    from .errors import InputError
     from .reports import render_validation
 
     when = parse_time(as_of, "--as-of", "", "--as-of") if as_of else None
     protocols = corpus.ids() if protocol_id == "all" else [corpus.info(protocol_id).id]
-    loaded = read_cases(_case_paths(cases), when)
+    loaded = []
+    seen: dict[str, str] = {}
+    for path in cases:
+        for case in read_caseload(path, when):
+            if case.id in seen:
+                raise InputError(f"case id {case.id!r} is also used by {seen[case.id]}", case.source)
+            seen[case.id] = case.source
+            loaded.append(case)
+    engine = engine or ("batch" if len(loaded) > 1 else "reference")
     text, violations = render_validation(
         corpus,
         loaded,
         protocols,
         _parse_tolerance(tolerance),
         fmt,
-        (protocol_id == "all" and fmt != "json") if show_matrix is None else show_matrix,
+        (protocol_id == "all" and fmt != "json" and len(loaded) <= 5) if show_matrix is None else show_matrix,
+        engine,
     )
     click.echo(text)
     return 1 if violations else 0

@@ -12,7 +12,7 @@ from datetime import timedelta
 from .cases import Case
 from .deadlines import DEFAULT_IMMEDIATE_TOLERANCE
 from .loader import Corpus
-from .validation import CaseResult, Finding, _first_completion, describe_delay, validate_case
+from .validation import CaseResult, Finding, describe_delay, first_completion, validate_case
 
 STATUS_ORDER = ["late", "not recorded", "outstanding", "pending", "met", "not applicable"]
 
@@ -57,7 +57,7 @@ def outcomes(result: CaseResult) -> list[Outcome]:
             status, severity, actual, late_by = worst.status, worst.severity, worst.actual, worst.late_by
         else:
             groups = list(obligation.check.recipients) or [None]
-            done = [_first_completion(case, obligation, roles) for roles in groups]
+            done = [first_completion(case, obligation, roles) for roles in groups]
             if all(d is not None for d in done):
                 status, actual = "met", max(d for d in done if d is not None).isoformat()
             else:

@@ -25,8 +25,15 @@ FINDING_COLUMNS = [
 ]
 
 
-def validate_cases(corpus: Corpus, cases: list[Case], protocols: list[str], tolerance: timedelta) -> list[CaseResult]:
-    """Validate every case against every chosen protocol (shapes generated once a protocol)."""
+def validate_cases(
+    corpus: Corpus, cases: list[Case], protocols: list[str], tolerance: timedelta, engine: str = "reference"
+) -> list[CaseResult]:
+    """Validate every case against every chosen protocol: pySHACL case by case (reference),
+    or every duty's constraint query once over the whole caseload on pyoxigraph (batch)."""
+    if engine == "batch":
+        from .batch import validate_batch
+
+        return validate_batch(corpus, cases, protocols, tolerance)
     from .deadlines import checkable_duties
     from .validation import generate_shapes
 
@@ -72,9 +79,10 @@ def render_validation(
     tolerance: timedelta,
     fmt: str,
     with_matrix: bool,
+    engine: str = "reference",
 ) -> tuple[str, int]:
     """The validation output in the chosen format, and the number of violations."""
-    results = validate_cases(corpus, cases, protocols, tolerance)
+    results = validate_cases(corpus, cases, protocols, tolerance, engine)
     findings = [f for r in results for f in r.findings]
     violations = sum(1 for f in findings if f.severity == "Violation")
     if fmt == "json":

@@ -115,7 +115,7 @@ def shape_iri(check: Checkable) -> URIRef:
     return SHAPES[f"{check.duty.protocol}/{check.duty.id}"]
 
 
-def _message(check: Checkable, roles: frozenset[str] | None) -> str:
+def constraint_message(check: Checkable, roles: frozenset[str] | None) -> str:
     duty = check.duty
     when = due_phrase(duty.deadline) if duty.deadline is not None else "by the review date (no deadline)"
     target = f" to {', '.join(sorted(roles))}" if roles else ""
@@ -143,7 +143,7 @@ def generate_shapes(checks: list[Checkable]) -> Graph:
             constraint = URIRef(f"{node}/constraint-{index + 1}")
             shapes.add((node, SH.sparql, constraint))
             shapes.add((constraint, RDF.type, SH.SPARQLConstraint))
-            shapes.add((constraint, SH.message, Literal(_message(check, roles))))
+            shapes.add((constraint, SH.message, Literal(constraint_message(check, roles))))
             shapes.add((constraint, SH.select, Literal(constraint_query(check, roles))))
             for role in sorted(roles or ()):
                 shapes.add((constraint, PG.to, ROLE[role]))
@@ -264,7 +264,7 @@ class CaseResult:
         return not self.findings
 
 
-def _first_completion(case: Case, obligation: Obligation, roles: frozenset[str] | None) -> datetime | None:
+def first_completion(case: Case, obligation: Obligation, roles: frozenset[str] | None) -> datetime | None:
     for event in case.events:
         if event.type == obligation.check.completion and event.at >= obligation.trigger.at:
             if roles and event.to not in roles:
@@ -306,7 +306,7 @@ def validate_case(
         constraint = report.value(result, SH.sourceConstraint)
         roles = frozenset(short_id(r) for r in shapes.objects(constraint, PG.to)) or None
         findings.append(
-            _explain(
+            explain_finding(
                 case,
                 obligation,
                 roles,
@@ -318,9 +318,11 @@ def validate_case(
     return CaseResult(case, protocol_id, findings, obligation_list, not_applicable, text)
 
 
-def _explain(case: Case, obligation: Obligation, roles: frozenset[str] | None, message: str, severity: str) -> Finding:
+def explain_finding(
+    case: Case, obligation: Obligation, roles: frozenset[str] | None, message: str, severity: str
+) -> Finding:
     duty = obligation.check.duty
-    actual = _first_completion(case, obligation, roles)
+    actual = first_completion(case, obligation, roles)
     due = obligation.due
     if due is None:
         status, late_by = "outstanding", None
