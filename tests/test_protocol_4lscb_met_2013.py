@@ -329,3 +329,100 @@ def test_4lscb_met_2013_trafficking_assessment_clock_starts_at_a_referral_only_a
     duty = node("duty-5.3.3-ctat-within-7-working-days")
     assert g.value(duty, PG.trigger) == EVENT["referral"]
     assert g.value(duty, PG.requiresPriorEvent) == EVENT["trafficking-suspected"]
+
+
+# --- pinned by the fact-by-fact fidelity review ---------------------------------------------
+
+
+def test_4lscb_met_2013_4_1_awareness_that_police_do_not_recognise_every_missing_report(g):
+    duty = node("duty-4.1-aware-not-all-recognised-missing")
+    assert g.value(duty, PG.action) == ACTION["be-aware"]
+    assert g.value(duty, PG.modality) == PG.recommended
+    assert str(g.value(duty, PG.modalWording)) == "it is important to be aware"
+    assert quotes_of(g, duty) == [
+        "However, it is important to be aware that within Hampshire Constabulary not all children reported "
+        "to the police as missing will be recognised as such."
+    ]
+
+
+def test_4lscb_met_2013_5_2_referral_notifications_each_cite_their_own_sentence(g):
+    lead = node("duty-5.2-inform-csc-lead-officer")
+    assert quotes_of(g, lead) == [
+        "The Children's Social Care lead officer for missing, exploited and trafficked children should be "
+        "informed of the referral by the person receiving the referral."
+    ]
+    worker = node("duty-5.2-inform-allocated-social-worker")
+    assert quotes_of(g, worker) == ["Where the child has an allocated social worker, they should also be informed."]
+    assert g.value(worker, PG.condition) == COND["allocated-social-worker"]
+
+
+def test_4lscb_met_2013_5_5_1_decision_label_matches_its_trigger(g):
+    duty = node("duty-5.5.1-decide-within-24-hours")
+    assert "of the referral" not in str(g.value(duty, rdf_ns.RDFS.label))
+    assert g.value(g.value(duty, PG.deadline), PG.relativeTo) == g.value(duty, PG.trigger) == EVENT["strategy-discussion"]
+
+
+def test_4lscb_met_2013_seraf_rules_quote_the_scoring_sentences_themselves(g):
+    assert quotes_of(g, node("rule-app-2-seraf-vulnerability-1")) == ["Each vulnerability carries a score of 1."]
+    moderate = node("rule-app-2-seraf-moderate-current-1")
+    assert quotes_of(g, moderate) == [
+        "These should be ticked if they are currently present or have been present during the past 6 months. "
+        "Each moderate risk indicator carries a score of 1."
+    ]
+    assert g.value(moderate, PG.timeFrame) == CONCEPT["timeframe-current"]
+    assert any(
+        "this carries a score of 5 (right hand column)" in q
+        for q in quotes_of(g, node("rule-app-2-seraf-significant-current-5"))
+    )
+    assert any(
+        "this carries a score of 1 (left hand column)" in q
+        for q in quotes_of(g, node("rule-app-2-seraf-significant-recent-1"))
+    )
+
+
+def test_4lscb_met_2013_seraf_band_actions_are_the_5_6_2_table_verbatim(g):
+    def actions(n):
+        return {str(a) for a in g.objects(node(f"band-app-2-seraf-{n}"), PG.associatedAction)}
+
+    assert actions(1) == {"Educate to stay safe. Review risk following any significant change in circumstances."}
+    assert actions(2) == {
+        "Consider multi-agency meeting to share information and agree a plan to address risk and/or need. "
+        "Work on risk awareness and staying safe should be undertaken with this child/young person. "
+        "Review risk following any significant change in circumstances."
+    }
+    assert "At least one review meeting to be convened." in " ".join(actions(3))
+    assert "including regular review meetings." in " ".join(actions(4))
+
+
+def test_4lscb_met_2013_seraf_score_from_the_encoded_rules(g):
+    from protograph.seraf import SerafInput, load_rules, score
+
+    rules = load_rules(g)
+    # under 13, disabled, one significant indicator present now and 6-12 months ago: 5 + 1 + 1 + 5 = 12
+    child = SerafInput(
+        significant_current=frozenset({"ind-app-2-periods-going-missing-overnight-longer"}),
+        significant_recent=frozenset({"ind-app-2-periods-going-missing-overnight-longer"}),
+        age=12,
+        disabled=True,
+    )
+    result = score(rules, child)
+    assert (result.total, result.category) == (12, 3)
+    # 16 is the first score of category 4; 15 is still category 3
+    sixteen = SerafInput(
+        vulnerabilities=frozenset(i.id for i in rules.lists["vulnerabilities"]),
+        moderate=frozenset(i.id for i in rules.lists["moderate"][:5]),
+    )
+    assert (score(rules, sixteen).total, score(rules, sixteen).category) == (16, 4)
+    fifteen = SerafInput(
+        vulnerabilities=frozenset(i.id for i in rules.lists["vulnerabilities"]),
+        moderate=frozenset(i.id for i in rules.lists["moderate"][:4]),
+    )
+    assert (score(rules, fifteen).total, score(rules, fifteen).category) == (15, 3)
+
+
+def test_4lscb_met_2013_reflection_period_facts_cite_their_own_sentences(g):
+    ask = node("duty-app-3-ask-ukba-suspend-removal")
+    assert quotes_of(g, ask) == ["During this time UKBA will be asked to suspend removal action."]
+    period = node("ts-app-3-reflection-period-45-days")
+    assert any(q.startswith("The 45 day period") for q in quotes_of(g, period))
+    assert duration(g, period, PG.minDuration) == (45, TIME.unitDay)

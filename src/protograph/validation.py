@@ -66,11 +66,16 @@ def _completion_pattern(var: str, completion: str, roles: frozenset[str] | None,
 
 
 def constraint_query(check: Checkable, roles: frozenset[str] | None) -> str:
-    """The SELECT query of one generated constraint: obligations of this duty not met in time.
-    ``$this`` is an obligation; ``?value`` is the first completion (unbound when none)."""
+    """The SELECT query of one generated constraint: the obligations of this duty not met in time.
+
+    ``$this`` is an obligation. With a deadline it is breached when no completion event lies
+    between the trigger and the due time while the review date is past the due time: case
+    input refuses events after ``as_of``, so a completion after the due time implies that too,
+    and the query needs no 'first completion' (which would compare every pair of completion
+    events of a caseload). The time actually done is reported by the caller. Without a
+    deadline it is outstanding when no completion follows the trigger at all."""
     duty = f"<{check.iri}>"
-    first = _completion_pattern("done", check.completion, roles, "value")
-    earlier = _completion_pattern("earlier", check.completion, roles, "earlierAt")
+    done = _completion_pattern("done", check.completion, roles, "doneAt")
     if check.duty.deadline is None:
         return (
             PREFIXES
@@ -79,28 +84,24 @@ def constraint_query(check: Checkable, roles: frozenset[str] | None) -> str:
         pg:triggeredAt ?start ;
         pg:case ?case .
   FILTER NOT EXISTS {{
-      {first}
-      FILTER (?value >= ?start)
+      {done}
+      FILTER (?doneAt >= ?start)
   }}
 }}"""
         )
     return (
         PREFIXES
-        + f"""SELECT $this ?value WHERE {{
+        + f"""SELECT $this WHERE {{
   $this pg:obligationOf {duty} ;
         pg:triggeredAt ?start ;
         pg:dueAt ?due ;
         pg:case ?case .
   ?case pg:asOf ?asOf .
-  OPTIONAL {{
-      {first}
-      FILTER (?value >= ?start)
-      FILTER NOT EXISTS {{
-          {earlier}
-          FILTER (?earlierAt >= ?start && ?earlierAt < ?value)
-      }}
+  FILTER (?asOf > ?due)
+  FILTER NOT EXISTS {{
+      {done}
+      FILTER (?doneAt >= ?start && ?doneAt <= ?due)
   }}
-  FILTER ((BOUND(?value) && ?value > ?due) || (!BOUND(?value) && ?asOf > ?due))
 }}"""
     )
 
