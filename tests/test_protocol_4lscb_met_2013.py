@@ -359,7 +359,9 @@ def test_4lscb_met_2013_5_2_referral_notifications_each_cite_their_own_sentence(
 def test_4lscb_met_2013_5_5_1_decision_label_matches_its_trigger(g):
     duty = node("duty-5.5.1-decide-within-24-hours")
     assert "of the referral" not in str(g.value(duty, rdf_ns.RDFS.label))
-    assert g.value(g.value(duty, PG.deadline), PG.relativeTo) == g.value(duty, PG.trigger) == EVENT["strategy-discussion"]
+    assert (
+        g.value(g.value(duty, PG.deadline), PG.relativeTo) == g.value(duty, PG.trigger) == EVENT["strategy-discussion"]
+    )
 
 
 def test_4lscb_met_2013_seraf_rules_quote_the_scoring_sentences_themselves(g):

@@ -458,6 +458,15 @@ def shapes_command(protocol_id: str, output: Path | None, corpus: Any) -> int:
     return 0
 
 
+def _register_optional_commands() -> None:
+    from .graph_cli import graph_command
+
+    cli.add_command(graph_command)
+
+
+_register_optional_commands()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning user errors into one line and exit status 2."""
     try:

@@ -114,7 +114,7 @@ def graph_data(graph: nx.DiGraph, status: dict[str, str] | None = None) -> dict[
                 "shape": style["shape"],
                 "color": color,
                 "size": {"role": 22, "event": 16, "deadline": 14, "form": 14}.get(data["kind"], 9),
-                "font": _FONTS.get(data["kind"], {}),
+                "font": _font(data["kind"], data.get("status", "")),
                 "protocols": data["protocols"],
                 "status": data.get("status", ""),
                 "fullLabel": data["label"],
@@ -149,6 +149,13 @@ _FONTS = {
     "deadline": {"size": 14, "color": "#7b341e"},
     "form": {"size": 14, "color": "#22543d"},
 }
+
+
+def _font(kind: str, status: str) -> dict[str, object]:
+    font = dict(_FONTS[kind])
+    if kind == "role" and status == "unchanged":
+        font["color"] = "#1a202c"  # white on the pale 'unchanged' colour would be unreadable
+    return font
 
 
 def _short(text: str, width: int = 40) -> str:
