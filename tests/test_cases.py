@@ -115,3 +115,10 @@ def test_reading_never_modifies_the_case_file():
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     read_case(path, as_of=datetime(2024, 4, 1, tzinfo=timezone(timedelta(hours=1))))
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_a_broken_turtle_case_is_refused_naming_file_and_line(tmp_path):
+    path = write(tmp_path, "@prefix pg: <https://w3id.org/protograph/ns#> .\n\npg:a pg:b .\n pg:c ] .\n", "case.ttl")
+    with pytest.raises(InputError) as caught:
+        read_any_case(path)
+    assert str(caught.value).startswith(f"{path}:") and "not valid Turtle" in str(caught.value)

@@ -105,3 +105,26 @@ def test_help_lists_the_commands():
 
 def test_main_is_the_console_entry_point():
     assert callable(main)
+
+
+def test_validate_with_an_unknown_protocol_exits_2_naming_the_known_ids():
+    result = run_process("validate", "tests/data/cases/case-017-uasc-trafficked.yaml", "--protocol", "herts-2016")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("protograph: unknown protocol id 'herts-2016' (known: 4lscb-ctp-2011,")
+
+
+def test_validate_a_missing_case_file_exits_2():
+    result = run_process("validate", "tests/data/cases/no-such-case.yaml")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "protograph: tests/data/cases/no-such-case.yaml: file or folder not found"
+
+
+def test_timescales_matrix_puts_protocols_side_by_side():
+    result = run_process("timescales", "--matrix", "--format", "markdown")
+    assert result.returncode == 0, result.stderr
+    header, _, *rows = result.stdout.splitlines()
+    assert header == "| topic | kind | " + " | ".join(EXPECTED) + " |"
+    flight = next(r for r in rows if r.startswith("| flight-risk-window |"))
+    assert "PT48H (soft) (9.5)" in flight and "PT24H (98)" in flight
+    html = run_process("timescales", "--format", "html").stdout
+    assert html.startswith("<!DOCTYPE html>") and "<script" not in html
