@@ -13,20 +13,12 @@ from .errors import EncodingError
 from .namespace import BASE, PG
 from .paths import data_dir, sources_dir
 from .quotes import locate, normalise
+from .timescales import HOURS_PER_UNIT
 
 _VOCAB_PREFIXES = tuple(
     BASE + part
     for part in ("role/", "action/", "event/", "condition/", "topic/", "purpose/", "instrument/", "concept/", "ns#")
 )
-_HOURS = {
-    TIME.unitMinute: 1 / 60,
-    TIME.unitHour: 1,
-    TIME.unitDay: 24,
-    PG.unitWorkingDay: 24,
-    TIME.unitWeek: 168,
-    TIME.unitMonth: 730,
-    TIME.unitYear: 8766,
-}
 
 
 @dataclass(frozen=True, order=True)
@@ -112,9 +104,9 @@ def undefined_terms(graph: Graph, ontology: Graph) -> list[Problem]:
 def _hours(graph: Graph, duration) -> float | None:  # noqa: ANN001
     number = graph.value(duration, TIME.numericDuration)
     unit = graph.value(duration, TIME.unitType)
-    if number is None or unit not in _HOURS:
+    if number is None or unit not in HOURS_PER_UNIT:
         return None
-    return float(number.toPython()) * _HOURS[unit]
+    return float(number.toPython()) * HOURS_PER_UNIT[unit]
 
 
 def timescale_problems(graph: Graph) -> list[Problem]:

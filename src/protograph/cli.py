@@ -7,7 +7,6 @@ one line (``file:place: problem``) with exit status 2, never as a traceback."""
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from collections.abc import Callable
@@ -16,35 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .cli_options import corpus_options as _corpus_options
 from .errors import ProtographError
 
 if TYPE_CHECKING:
     from datetime import timedelta
 
 FORMATS = ["table", "markdown", "json"]
-
-
-def _corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add --corpus DIR (repeatable) and --no-bundled to a command."""
-
-    @click.option(
-        "--corpus",
-        "corpus_dirs",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="A folder of your own protocol files (*.ttl) to load beside the bundled ones; repeatable.",
-    )
-    @click.option("--no-bundled", is_flag=True, help="Load only the --corpus protocols, not the bundled ones.")
-    @functools.wraps(command)
-    def wrapper(*args: Any, corpus_dirs: tuple[Path, ...], no_bundled: bool, **kwargs: Any) -> Any:
-        from .loader import load_corpus
-
-        if no_bundled and not corpus_dirs:
-            raise click.UsageError("--no-bundled needs at least one --corpus folder")
-        corpus = load_corpus(list(corpus_dirs), bundled=not no_bundled)
-        return command(*args, corpus=corpus, **kwargs)
-
-    return wrapper
 
 
 def _format_option(choices: list[str] = FORMATS) -> Callable[..., Any]:

@@ -30,17 +30,9 @@ from .loader import Corpus
 from .namespace import PG
 from .sparql import OxigraphEngine, RdflibEngine
 from .terms import label, reference_key, short_id
+from .timescales import HOURS_PER_UNIT
 
 KINDS = ["deadline", "timescale", "modality", "bearer", "definition", "threshold", "form", "absent"]
-_HOURS = {
-    TIME.unitMinute: 1 / 60,
-    TIME.unitHour: 1,
-    TIME.unitDay: 24,
-    PG.unitWorkingDay: 24,
-    TIME.unitWeek: 168,
-    TIME.unitMonth: 730,
-    TIME.unitYear: 8766,
-}
 _UNIT_WORDS = {
     TIME.unitMinute: "minute",
     TIME.unitHour: "hour",
@@ -98,7 +90,7 @@ def _sort_sides(sides: set[Side] | list[Side]) -> tuple[Side, ...]:
 
 def hours(value: object, unit: object) -> float:
     """A duration in hours (working days count as days of 24 hours, for comparing only)."""
-    return float(value.toPython() if hasattr(value, "toPython") else value) * _HOURS[unit]
+    return float(value.toPython() if hasattr(value, "toPython") else value) * HOURS_PER_UNIT[unit]
 
 
 def duration_words(value: object, unit: object, immediate: object = None) -> str:

@@ -18,6 +18,17 @@ from .terms import reference_key, short_id
 COLUMNS = ["protocol", "provision", "what", "min", "max", "working_days", "quote"]
 EXTRA_COLUMNS = ["kind", "topic", "relative_to", "immediate", "soft", "recurring", "id"]
 
+HOURS_PER_UNIT = {
+    TIME.unitMinute: 1 / 60,
+    TIME.unitHour: 1,
+    TIME.unitDay: 24,
+    PG.unitWorkingDay: 24,
+    TIME.unitWeek: 168,
+    TIME.unitMonth: 730,
+    TIME.unitYear: 8766,
+}
+"""Approximate hours in each unit, for comparing and ordering durations only (never for due times)."""
+
 _DESIGNATORS = {
     TIME.unitMinute: ("T", "M"),
     TIME.unitHour: ("T", "H"),
