@@ -40,6 +40,15 @@ def _protocols_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def _emit(text: str, output: Path | None, what: str) -> None:
+    """Print a report, or write it to the file the user named and say so on stderr."""
+    if output is None:
+        click.echo(text)
+        return
+    output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    click.echo(f"wrote {output} ({what})", err=True)
+
+
 def _split_ids(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
@@ -159,11 +168,7 @@ def conflicts_command(
         text = render_entries(
             entries, fmt, "Conflicts between protocols", f"Protocols compared: {names}. {len(found)} conflicts."
         )
-    if output is None:
-        click.echo(text)
-    else:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        click.echo(f"wrote {output} ({len(found)} conflicts)", err=True)
+    _emit(text, output, f"{len(found)} conflicts")
     return 0
 
 
@@ -192,11 +197,7 @@ def diff_command(
     counts = {k: sum(1 for c in changes if c.kind == k) for k in ("changed", "added", "removed", "rename")}
     intro = f"From {version_a} to {version_b}: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + "."
     text = render_entries(entries, fmt, f"Changes from {version_a} to {version_b}", intro)
-    if output is None:
-        click.echo(text)
-    else:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        click.echo(f"wrote {output} ({len(changes)} changes)", err=True)
+    _emit(text, output, f"{len(changes)} changes")
     return 0
 
 
