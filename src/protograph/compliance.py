@@ -7,12 +7,8 @@ duties that do not apply to the case (with the reason)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from .cases import Case
-from .deadlines import DEFAULT_IMMEDIATE_TOLERANCE
-from .loader import Corpus
-from .validation import CaseResult, Finding, describe_delay, first_completion, validate_case
+from .validation import CaseResult, Finding, first_completion
 
 STATUS_ORDER = ["late", "not recorded", "outstanding", "pending", "met", "not applicable"]
 
@@ -105,16 +101,6 @@ def outcomes(result: CaseResult) -> list[Outcome]:
     return rows
 
 
-def validate_all(
-    corpus: Corpus,
-    case: Case,
-    protocols: list[str] | None = None,
-    tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE,
-) -> list[CaseResult]:
-    """Validate one case against each chosen protocol (all by default), in id order."""
-    return [validate_case(corpus, case, protocol_id, tolerance) for protocol_id in sorted(protocols or corpus.ids())]
-
-
 def _cell(items: list[Outcome]) -> str:
     parts = []
     for o in sorted(items, key=lambda o: (STATUS_ORDER.index(o.status), o.provision)):
@@ -156,8 +142,3 @@ def summary_rows(results: list[CaseResult]) -> list[dict[str, object]]:
         violations = sum(1 for f in result.findings if f.severity == "Violation")
         rows.append({"case": result.case.id, "protocol": result.protocol, **counts, "violations": violations})
     return rows
-
-
-def describe(late_by: timedelta) -> str:
-    """Re-export of the lateness wording used in findings."""
-    return describe_delay(late_by)

@@ -7,12 +7,12 @@ do_owl_imports) and never touches the network (see netguard)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from rdflib import RDF, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from . import netguard
@@ -222,14 +222,3 @@ def owl_rl_closure(graph: Graph) -> Graph:
         owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
     ).expand(graph)
     return graph
-
-
-def literal_text(value: Literal | URIRef | None) -> str:
-    """A node's text, or an empty string."""
-    return "" if value is None else str(value)
-
-
-def iter_protocol_graphs(corpus: Corpus, ids: Iterable[str] | None = None) -> Iterable[tuple[str, Graph]]:
-    """Yield (id, graph) for the chosen protocols (all when ``ids`` is None), sorted."""
-    for protocol_id in sorted(ids) if ids is not None else corpus.ids():
-        yield protocol_id, corpus.graph(protocol_id)

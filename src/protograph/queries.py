@@ -22,11 +22,6 @@ def load_query(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def query_names() -> list[str]:
-    """Every query's name, sorted."""
-    return sorted(p.stem for p in queries_dir().glob("*.rq"))
-
-
 def run(graph: Graph, name: str, bindings: Mapping[str, object] | None = None) -> Result:
     """Run the named query on an rdflib graph or dataset."""
     return graph.query(load_query(name), initBindings=dict(bindings or {}))

@@ -6,8 +6,6 @@ import re
 
 from rdflib import RDFS, Graph, URIRef
 
-from .namespace import BASE
-
 _NUMBER = re.compile(r"(\d+)")
 
 
@@ -17,19 +15,6 @@ def short_id(iri: object) -> str:
     for sep in ("#", "/"):
         if sep in text:
             text = text.rsplit(sep, 1)[1]
-    return text
-
-
-def kind_and_id(iri: object) -> str:
-    """A shared term as ``kind:id`` ('role:police', 'action:refer')."""
-    text = str(iri)
-    if text.startswith(BASE):
-        rest = text[len(BASE) :]
-        if rest.startswith("ns#"):
-            return "pg:" + rest[3:]
-        if "/" in rest:
-            kind, ident = rest.split("/", 1)
-            return f"{kind}:{ident.rsplit('/', 1)[-1]}"
     return text
 
 
