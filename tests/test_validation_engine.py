@@ -185,3 +185,17 @@ def test_validate_bad_input_exits_2_with_one_line(tmp_path):
         result.stderr.strip()
         == f"protograph: {path}:3: event time '2024-03-01T09:00' has no UTC offset (write e.g. 2024-03-01T09:00+00:00)"
     )
+
+
+def test_the_batch_engines_n_triples_are_exactly_the_reference_case_graph(corpus):
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from protograph.synthetic import caseload
+    from protograph.validation import case_ntriples
+
+    for case in caseload(12, seed=11):
+        checks = checkable_duties(corpus, "4lscb-met-2013")
+        obligation_list, _ = obligations(checks, case)
+        written = Graph().parse(data="\n".join(case_ntriples(case, obligation_list)), format="nt")
+        assert isomorphic(written, case_graph(case, obligation_list))

@@ -4,15 +4,14 @@ The reference engine (validation.validate_case) runs pySHACL case by case. This 
 builds one graph of every case's events and obligations (due times materialised in Python
 exactly as for the reference engine), loads it into pyoxigraph, and runs each generated
 constraint's SELECT once with ``$this`` left free, so every late or missing obligation of
-the caseload comes back from one query a duty. The queries are the very strings the shapes
+the caseload comes back from one query a duty. Every case's events are loaded once and every protocol's obligations beside them, so one
+store serves all protocols. The queries are the very strings the shapes
 carry (validation.constraint_query), and findings are explained by the same code, so the
 two engines must agree finding for finding; tests hold them to it."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-
-from rdflib import Graph
 
 from .cases import Case
 from .deadlines import DEFAULT_IMMEDIATE_TOLERANCE, checkable_duties, obligations
@@ -21,11 +20,12 @@ from .validation import (
     SEVERITY_ORDER,
     CaseResult,
     Finding,
-    case_graph,
     constraint_message,
     constraint_query,
+    event_ntriples,
     explain_finding,
     obligation_iri,
+    obligation_ntriples,
 )
 
 
@@ -38,25 +38,29 @@ def validate_batch(
     """Validate every case against every protocol with one query per duty and protocol."""
     import pyoxigraph as ox
 
-    results: list[CaseResult] = []
+    prepared = {}
+    lines: list[str] = []
+    for case in cases:
+        lines.extend(event_ntriples(case))  # once a case, whatever the number of protocols
+    by_iri: dict[str, tuple[Case, object]] = {}
     for protocol_id in protocols:
         checks = checkable_duties(corpus, protocol_id)
         per_case = {case.id: obligations(checks, case, tolerance) for case in cases}
-        graph = Graph()
-        by_iri = {}
         for case in cases:
             obligation_list, _ = per_case[case.id]
-            graph += case_graph(case, obligation_list)
+            lines.extend(obligation_ntriples(case, obligation_list))
             by_iri.update({str(obligation_iri(o)): (case, o) for o in obligation_list})
-        store = ox.Store()
-        store.load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+        prepared[protocol_id] = (checks, per_case)
+    store = ox.Store()
+    store.bulk_load("\n".join(lines).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    results: list[CaseResult] = []
+    for protocol_id in protocols:
+        checks, per_case = prepared[protocol_id]
         findings: dict[str, list[Finding]] = {case.id: [] for case in cases}
         for check in checks:
-            groups = list(check.recipients) or [None]
-            for roles in groups:
-                query = constraint_query(check, roles)
+            for roles in list(check.recipients) or [None]:
                 message = constraint_message(check, roles)
-                for solution in store.query(query):
+                for solution in store.query(constraint_query(check, roles)):
                     focus = solution["this"]
                     hit = by_iri.get(focus.value if focus is not None else "")
                     if hit is None:
@@ -70,4 +74,5 @@ def validate_batch(
                 key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.trigger_at, f.provision, f.duty, f.recipients),
             )
             results.append(CaseResult(case, protocol_id, found, obligation_list, not_applicable))
-    return sorted(results, key=lambda r: ([c.id for c in cases].index(r.case.id), r.protocol))
+    position = {case.id: index for index, case in enumerate(cases)}
+    return sorted(results, key=lambda r: (position[r.case.id], r.protocol))
