@@ -24,7 +24,7 @@ from protograph.reports import validate_cases  # noqa: E402
 from protograph.synthetic import caseload  # noqa: E402
 
 
-def _key(results):
+def _key(results: list) -> list:
     return sorted(
         (r.case.id, r.protocol, tuple(tuple(sorted((k, str(v)) for k, v in f.as_row().items())) for f in r.findings))
         for r in results
