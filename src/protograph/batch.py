@@ -34,9 +34,13 @@ def validate_batch(
     cases: list[Case],
     protocols: list[str],
     tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE,
+    progress: bool = False,
 ) -> list[CaseResult]:
-    """Validate every case against every protocol with one query per duty and protocol."""
+    """Validate every case against every protocol with one query per duty and protocol.
+    With ``progress``, a bar on stderr (after a second, and only on a terminal)."""
     import pyoxigraph as ox
+
+    from .progress import bar
 
     prepared = {}
     lines: list[str] = []
@@ -45,7 +49,9 @@ def validate_batch(
     by_iri: dict[str, tuple[Case, object]] = {}
     for protocol_id in protocols:
         checks = checkable_duties(corpus, protocol_id)
-        per_case = {case.id: obligations(checks, case, tolerance) for case in cases}
+        per_case = {
+            case.id: obligations(checks, case, tolerance) for case in bar(cases, f"deadlines: {protocol_id}", progress)
+        }
         for case in cases:
             obligation_list, _ = per_case[case.id]
             lines.extend(obligation_ntriples(case, obligation_list))

@@ -346,6 +346,13 @@ def _parse_tolerance(value: str) -> timedelta:
 @cli.command("validate")
 @click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
+    "--report",
+    is_flag=True,
+    help="The caseload report: per protocol and duty, cases on time, late, outstanding; compliance %.",
+)
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the output to this file.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option(
     "--engine",
     type=click.Choice(["batch", "reference"]),
     default=None,
@@ -374,9 +381,12 @@ def _parse_tolerance(value: str) -> timedelta:
     help="Print the protocol × duty outcome matrix (default: with --protocol all).",
 )
 @_corpus_options
-@_format_option()
+@_format_option(["table", "markdown", "json", "csv", "html"])
 def validate_command(
     cases: tuple[Path, ...],
+    report: bool,
+    output: Path | None,
+    quiet: bool,
     protocol_id: str,
     as_of: str | None,
     tolerance: str,
@@ -404,6 +414,16 @@ def validate_command(
             seen[case.id] = case.source
             loaded.append(case)
     engine = engine or ("batch" if len(loaded) > 1 else "reference")
+    if report:
+        from .caseload_report import render_report, report_rows
+        from .reports import validate_cases
+
+        results = validate_cases(corpus, loaded, protocols, _parse_tolerance(tolerance), engine, not quiet)
+        violations = sum(1 for r in results for f in r.findings if f.severity == "Violation")
+        _emit(render_report(report_rows(results), fmt, len(loaded)), output, f"{len(loaded)} cases")
+        return 1 if violations else 0
+    if fmt in ("csv", "html"):
+        raise click.UsageError(f"--format {fmt} is for the caseload report: add --report")
     text, violations = render_validation(
         corpus,
         loaded,
@@ -412,8 +432,9 @@ def validate_command(
         fmt,
         (protocol_id == "all" and fmt != "json" and len(loaded) <= 5) if show_matrix is None else show_matrix,
         engine,
+        not quiet,
     )
-    click.echo(text)
+    _emit(text, output, f"{len(loaded)} cases")
     return 1 if violations else 0
 
 

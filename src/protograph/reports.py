@@ -26,14 +26,19 @@ FINDING_COLUMNS = [
 
 
 def validate_cases(
-    corpus: Corpus, cases: list[Case], protocols: list[str], tolerance: timedelta, engine: str = "reference"
+    corpus: Corpus,
+    cases: list[Case],
+    protocols: list[str],
+    tolerance: timedelta,
+    engine: str = "reference",
+    progress: bool = False,
 ) -> list[CaseResult]:
     """Validate every case against every chosen protocol: pySHACL case by case (reference),
     or every duty's constraint query once over the whole caseload on pyoxigraph (batch)."""
     if engine == "batch":
         from .batch import validate_batch
 
-        return validate_batch(corpus, cases, protocols, tolerance)
+        return validate_batch(corpus, cases, protocols, tolerance, progress)
     from .deadlines import checkable_duties
     from .validation import generate_shapes
 
@@ -41,8 +46,10 @@ def validate_cases(
     for protocol_id in protocols:
         checks = checkable_duties(corpus, protocol_id)
         prepared[protocol_id] = (checks, generate_shapes(checks))
+    from .progress import bar
+
     results = []
-    for case in cases:
+    for case in bar(cases, "validating (pySHACL)", progress):
         for protocol_id in protocols:
             checks, shapes = prepared[protocol_id]
             results.append(validate_case(corpus, case, protocol_id, tolerance, shapes=shapes, checks=checks))
@@ -80,9 +87,10 @@ def render_validation(
     fmt: str,
     with_matrix: bool,
     engine: str = "reference",
+    progress: bool = False,
 ) -> tuple[str, int]:
     """The validation output in the chosen format, and the number of violations."""
-    results = validate_cases(corpus, cases, protocols, tolerance, engine)
+    results = validate_cases(corpus, cases, protocols, tolerance, engine, progress)
     findings = [f for r in results for f in r.findings]
     violations = sum(1 for f in findings if f.severity == "Violation")
     if fmt == "json":
