@@ -7,14 +7,19 @@ constraint's SELECT once with ``$this`` left free, so every late or missing obli
 the caseload comes back from one query a duty. Every case's events are loaded once and every protocol's obligations beside them, so one
 store serves all protocols. The queries are the very strings the shapes
 carry (validation.constraint_query), and findings are explained by the same code, so the
-two engines must agree finding for finding; tests hold them to it."""
+two engines must agree finding for finding; tests hold them to it. With an endpoint, the
+caseload goes into the server's named graph <.../graph/caseload> and the same queries run
+there over HTTP."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from rdflib import URIRef
+
 from .cases import Case
 from .deadlines import DEFAULT_IMMEDIATE_TOLERANCE, checkable_duties, obligations
+from .endpoint import Endpoint
 from .loader import Corpus
 from .validation import (
     SEVERITY_ORDER,
@@ -28,6 +33,8 @@ from .validation import (
     obligation_ntriples,
 )
 
+CASELOAD_GRAPH = URIRef("https://w3id.org/protograph/graph/caseload")
+
 
 def validate_batch(
     corpus: Corpus,
@@ -35,6 +42,7 @@ def validate_batch(
     protocols: list[str],
     tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE,
     progress: bool = False,
+    endpoint: Endpoint | None = None,
 ) -> list[CaseResult]:
     """Validate every case against every protocol with one query per duty and protocol.
     With ``progress``, a bar on stderr (after a second, and only on a terminal)."""
@@ -57,8 +65,19 @@ def validate_batch(
             lines.extend(obligation_ntriples(case, obligation_list))
             by_iri.update({str(obligation_iri(o)): (case, o) for o in obligation_list})
         prepared[protocol_id] = (checks, per_case)
-    store = ox.Store()
-    store.bulk_load("\n".join(lines).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+    data = "\n".join(lines).encode("utf-8")
+    if endpoint is not None:
+        endpoint.put_graph(CASELOAD_GRAPH, data)
+
+        def focus_nodes(query: str) -> list[str]:
+            return [str(row.this) for row in endpoint.query("", text=query) if row.this is not None]
+    else:
+        store = ox.Store()
+        store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+
+        def focus_nodes(query: str) -> list[str]:
+            return [s["this"].value for s in store.query(query) if s["this"] is not None]
+
     results: list[CaseResult] = []
     for protocol_id in protocols:
         checks, per_case = prepared[protocol_id]
@@ -66,9 +85,8 @@ def validate_batch(
         for check in checks:
             for roles in list(check.recipients) or [None]:
                 message = constraint_message(check, roles)
-                for solution in store.query(constraint_query(check, roles)):
-                    focus = solution["this"]
-                    hit = by_iri.get(focus.value if focus is not None else "")
+                for focus in focus_nodes(constraint_query(check, roles)):
+                    hit = by_iri.get(focus)
                     if hit is None:
                         continue
                     case, obligation = hit

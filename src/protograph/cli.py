@@ -40,6 +40,27 @@ def _protocols_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def _endpoint_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--endpoint",
+        default=None,
+        metavar="URL",
+        help="Run on a SPARQL 1.1 server (e.g. http://127.0.0.1:7878, an Oxigraph server): the corpus is loaded "
+        "into it (or reused) and the same queries run there.",
+    )(command)
+
+
+def _connect(url: str | None, corpus: Any) -> Any:
+    """The user's SPARQL endpoint with the corpus loaded into it, or None."""
+    if url is None:
+        return None
+    from .endpoint import Endpoint
+
+    endpoint = Endpoint(url)
+    endpoint.load_corpus(corpus)
+    return endpoint
+
+
 def _emit(text: str, output: Path | None, what: str) -> None:
     """Print a report, or write it to the file the user named and say so on stderr."""
     if output is None:
@@ -89,16 +110,24 @@ def show_command(protocol_id: str, corpus: Any, fmt: str) -> int:
 
 @cli.command("timescales")
 @_protocols_option
+@_endpoint_option
 @click.option("--matrix", "as_matrix", is_flag=True, help="Side by side: a row per topic, a column per protocol.")
 @_corpus_options
 @_format_option(["table", "markdown", "json", "csv", "html"])
-def timescales_command(protocol_ids: str | None, as_matrix: bool, corpus: Any, fmt: str) -> int:
+def timescales_command(protocol_ids: str | None, endpoint: str | None, as_matrix: bool, corpus: Any, fmt: str) -> int:
     """List every timescale the protocols state: deadlines, risk windows and periods."""
     from .render import render
     from .timescales import COLUMNS, EXTRA_COLUMNS, timescales
 
     chosen = _split_ids(protocol_ids)
-    rows = [t.as_row() for t in timescales(corpus, chosen)]
+    server = _connect(endpoint, corpus)
+    if server is not None:
+        from .timescales import timescales_from
+
+        found = timescales_from(server, chosen or corpus.ids())
+    else:
+        found = timescales(corpus, chosen)
+    rows = [t.as_row() for t in found]
     if as_matrix or fmt == "html":
         from .policy_reports import matrix_html, timescale_matrix
 
@@ -115,6 +144,7 @@ def timescales_command(protocol_ids: str | None, as_matrix: bool, corpus: Any, f
 
 @cli.command("conflicts")
 @_protocols_option
+@_endpoint_option
 @click.option(
     "--kind",
     "kinds",
@@ -136,6 +166,7 @@ def timescales_command(protocol_ids: str | None, as_matrix: bool, corpus: Any, f
 @_format_option(["table", "markdown", "json", "html"])
 def conflicts_command(
     protocol_ids: str | None,
+    endpoint: str | None,
     kinds: tuple[str, ...],
     scope: str | None,
     renames: bool,
@@ -149,14 +180,15 @@ def conflicts_command(
     from .policy_reports import render_entries
 
     chosen = _split_ids(protocol_ids)
-    found = [c for c in conflicts(corpus, chosen, list(kinds) or None) if scope is None or c.scope == scope]
+    engine = _connect(endpoint, corpus) or "oxigraph"
+    found = [c for c in conflicts(corpus, chosen, list(kinds) or None, engine) if scope is None or c.scope == scope]
     entries = [c.as_row() for c in found]
     if renames and fmt != "json":
-        entries += [r.as_row() for r in protocol_renames(corpus, chosen)]
+        entries += [r.as_row() for r in protocol_renames(corpus, chosen, engine)]
     elif renames and fmt == "json" and kinds == ():
         entries += [
             {**r.as_row(), "scope": "across", "note": "a rename, not a conflict"}
-            for r in protocol_renames(corpus, chosen)
+            for r in protocol_renames(corpus, chosen, engine)
         ]
     names = ", ".join(chosen or corpus.ids())
     if summary:
@@ -345,6 +377,7 @@ def _parse_tolerance(value: str) -> timedelta:
 
 @cli.command("validate")
 @click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_endpoint_option
 @click.option(
     "--report",
     is_flag=True,
@@ -384,6 +417,7 @@ def _parse_tolerance(value: str) -> timedelta:
 @_format_option(["table", "markdown", "json", "csv", "html"])
 def validate_command(
     cases: tuple[Path, ...],
+    endpoint: str | None,
     report: bool,
     output: Path | None,
     quiet: bool,
@@ -414,11 +448,14 @@ def validate_command(
             seen[case.id] = case.source
             loaded.append(case)
     engine = engine or ("batch" if len(loaded) > 1 else "reference")
+    server = _connect(endpoint, corpus)
+    if server is not None:
+        engine = "batch"
     if report:
         from .caseload_report import render_report, report_rows
         from .reports import validate_cases
 
-        results = validate_cases(corpus, loaded, protocols, _parse_tolerance(tolerance), engine, not quiet)
+        results = validate_cases(corpus, loaded, protocols, _parse_tolerance(tolerance), engine, not quiet, server)
         violations = sum(1 for r in results for f in r.findings if f.severity == "Violation")
         _emit(render_report(report_rows(results), fmt, len(loaded)), output, f"{len(loaded)} cases")
         return 1 if violations else 0
@@ -433,6 +470,7 @@ def validate_command(
         (protocol_id == "all" and fmt != "json" and len(loaded) <= 5) if show_matrix is None else show_matrix,
         engine,
         not quiet,
+        server,
     )
     _emit(text, output, f"{len(loaded)} cases")
     return 1 if violations else 0

@@ -85,7 +85,7 @@ class Conflict:
 
 
 def _sort_sides(sides: set[Side] | list[Side]) -> tuple[Side, ...]:
-    return tuple(sorted(set(sides), key=lambda s: (s.protocol, reference_key(s.provision), s.value)))
+    return tuple(sorted(set(sides), key=lambda s: (s.protocol, reference_key(s.provision), s.value, s.quote)))
 
 
 def hours(value: object, unit: object) -> float:
@@ -116,8 +116,29 @@ def _merged(corpus: Corpus, protocols: list[str]) -> Graph:
 Engine = OxigraphEngine | RdflibEngine
 
 
-def engine_for(corpus: Corpus, protocols: list[str], engine: str = "oxigraph") -> Engine:
-    """The chosen protocols' facts loaded into a SPARQL engine (once per corpus)."""
+class _ChosenOnly:
+    """An engine whose rows are kept only when every protocol they name is one of the chosen
+    (a SPARQL endpoint holds every protocol loaded into it)."""
+
+    def __init__(self, engine: object, protocols: list[str]) -> None:
+        self.engine, self.protocols = engine, set(protocols)
+
+    def query(self, name: str, bindings: object = None) -> list:
+        rows = self.engine.query(name, bindings)  # type: ignore[attr-defined]
+        return [
+            r
+            for r in rows
+            if all(
+                str(v) in self.protocols for k, v in r.asdict().items() if k.startswith("protocol") and v is not None
+            )
+        ]
+
+
+def engine_for(corpus: Corpus, protocols: list[str], engine: object = "oxigraph") -> Engine:
+    """The chosen protocols' facts in a SPARQL engine: embedded pyoxigraph (once per corpus),
+    rdflib, or a SPARQL endpoint the corpus has been loaded into."""
+    if not isinstance(engine, str):
+        return _ChosenOnly(engine, protocols)  # type: ignore[return-value]
     if engine == "rdflib":
         return RdflibEngine(_merged(corpus, protocols))
     return corpus.memo(("oxigraph", tuple(protocols)), lambda: OxigraphEngine(_merged(corpus, protocols)))
@@ -271,7 +292,9 @@ def definition_conflicts(graph: Engine, ontology: Graph) -> list[Conflict]:
     meta: dict[tuple, tuple[str, str]] = {}
     for r in graph.query("definition-differs-for-same-concept"):
         key = (str(r.concept), str(r.protocol), str(r.definition))
-        meta[key] = (str(r.reference), str(r.quote))
+        cited = (str(r.reference), str(r.quote))
+        if key not in meta or (reference_key(cited[0]), cited[1]) < (reference_key(meta[key][0]), meta[key][1]):
+            meta[key] = cited  # a definition citing several provisions is shown with its first
         if r.value is not None:
             facets[key][short_id(r.facet)].add(r.value)
     by_concept: dict[str, list[Side]] = defaultdict(list)
@@ -315,6 +338,8 @@ def threshold_conflicts(graph: Engine) -> list[Conflict]:
                 "categories": set(),
             },
         )
+        if (reference_key(str(r.reference)), str(r.quote)) < (reference_key(entry["reference"]), entry["quote"]):
+            entry["reference"], entry["quote"] = str(r.reference), str(r.quote)  # cite its first provision
         if r.category is not None:
             entry["categories"].add(str(r.category))
     by_topic: dict[str, list[Side]] = defaultdict(list)
@@ -411,7 +436,7 @@ def renames(graph: Engine, ontology: Graph) -> list[Rename]:
 
 
 def conflicts(
-    corpus: Corpus, protocols: list[str] | None = None, kinds: list[str] | None = None, engine: str = "oxigraph"
+    corpus: Corpus, protocols: list[str] | None = None, kinds: list[str] | None = None, engine: object = "oxigraph"
 ) -> list[Conflict]:
     """Every conflict among the chosen protocols (all by default), sorted by kind and topic."""
     chosen = sorted(protocols or corpus.ids())
@@ -437,7 +462,7 @@ def conflicts(
     return sorted(result, key=lambda c: (KINDS.index(c.kind), c.scope, c.topic, c.sides))
 
 
-def protocol_renames(corpus: Corpus, protocols: list[str] | None = None) -> list[Rename]:
+def protocol_renames(corpus: Corpus, protocols: list[str] | None = None, engine: object = "oxigraph") -> list[Rename]:
     """The renames among the chosen protocols."""
     chosen = sorted(protocols or corpus.ids())
-    return renames(engine_for(corpus, chosen), corpus.ontology)
+    return renames(engine_for(corpus, chosen, engine), corpus.ontology)

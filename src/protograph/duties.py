@@ -109,7 +109,10 @@ def _protocol_duties(corpus: Corpus, protocol_id: str) -> list[Duty]:
     deadlines = {t.id: t for t in timescales(corpus, [protocol_id])}
     ontology: Graph = corpus.ontology
     core: dict[str, dict[str, object]] = {}
-    for r in run(graph, "duties"):
+    rows = sorted(
+        run(graph, "duties"), key=lambda r: (str(r.duty), reference_key(str(r.reference)), str(r.quote), str(r.bearer))
+    )
+    for r in rows:
         row = core.setdefault(
             str(r.duty),
             {

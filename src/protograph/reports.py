@@ -32,13 +32,14 @@ def validate_cases(
     tolerance: timedelta,
     engine: str = "reference",
     progress: bool = False,
+    endpoint: object | None = None,
 ) -> list[CaseResult]:
     """Validate every case against every chosen protocol: pySHACL case by case (reference),
     or every duty's constraint query once over the whole caseload on pyoxigraph (batch)."""
-    if engine == "batch":
+    if engine == "batch" or endpoint is not None:
         from .batch import validate_batch
 
-        return validate_batch(corpus, cases, protocols, tolerance, progress)
+        return validate_batch(corpus, cases, protocols, tolerance, progress, endpoint)  # type: ignore[arg-type]
     from .deadlines import checkable_duties
     from .validation import generate_shapes
 
@@ -88,9 +89,10 @@ def render_validation(
     with_matrix: bool,
     engine: str = "reference",
     progress: bool = False,
+    endpoint: object | None = None,
 ) -> tuple[str, int]:
     """The validation output in the chosen format, and the number of violations."""
-    results = validate_cases(corpus, cases, protocols, tolerance, engine, progress)
+    results = validate_cases(corpus, cases, protocols, tolerance, engine, progress, endpoint)
     findings = [f for r in results for f in r.findings]
     violations = sum(1 for f in findings if f.severity == "Violation")
     if fmt == "json":

@@ -94,24 +94,31 @@ def timescales(corpus: Corpus, protocols: list[str] | None = None) -> list[Times
 
 
 def _protocol_timescales(corpus: Corpus, protocol_id: str) -> list[Timescale]:
-    rows = []
-    for r in run(corpus.graph(protocol_id), "timescales"):
-        rows.append(
-            Timescale(
-                protocol=protocol_id,
-                provision=str(r.reference),
-                what=str(r.what),
-                min="PT0S" if _flag(r.immediate) else iso_duration(r.minValue, r.minUnit),
-                max="PT0S" if _flag(r.immediate) else iso_duration(r.maxValue, r.maxUnit),
-                working_days=PG.unitWorkingDay in (r.minUnit, r.maxUnit),
-                quote=str(r.quote),
-                kind=short_id(r.kind),
-                topic=short_id(r.topic),
-                relative_to=short_id(r.relativeTo) if r.relativeTo is not None else "",
-                immediate=_flag(r.immediate),
-                soft=_flag(r.soft),
-                recurring=_flag(r.recurring),
-                id=short_id(r.timescale),
-            )
-        )
-    return sorted(rows, key=lambda t: (reference_key(t.provision), t.id))
+    rows = [_from_row(protocol_id, r) for r in run(corpus.graph(protocol_id), "timescales")]
+    return sorted(rows, key=lambda t: (reference_key(t.provision), t.id, t.quote))
+
+
+def timescales_from(engine: object, protocols: list[str]) -> list[Timescale]:
+    """Every timescale of the chosen protocols as another engine (a SPARQL endpoint) answers
+    the same question file; the same rows as timescales() on the embedded corpus."""
+    rows = [_from_row(str(r.protocol), r) for r in engine.query("timescales") if str(r.protocol) in protocols]  # type: ignore[attr-defined]
+    return sorted(rows, key=lambda t: (t.protocol, reference_key(t.provision), t.id, t.quote))
+
+
+def _from_row(protocol_id: str, r: object) -> Timescale:
+    return Timescale(
+        protocol=protocol_id,
+        provision=str(r.reference),  # type: ignore[attr-defined]
+        what=str(r.what),  # type: ignore[attr-defined]
+        min="PT0S" if _flag(r.immediate) else iso_duration(r.minValue, r.minUnit),  # type: ignore[attr-defined]
+        max="PT0S" if _flag(r.immediate) else iso_duration(r.maxValue, r.maxUnit),  # type: ignore[attr-defined]
+        working_days=PG.unitWorkingDay in (r.minUnit, r.maxUnit),  # type: ignore[attr-defined]
+        quote=str(r.quote),  # type: ignore[attr-defined]
+        kind=short_id(r.kind),  # type: ignore[attr-defined]
+        topic=short_id(r.topic),  # type: ignore[attr-defined]
+        relative_to=short_id(r.relativeTo) if r.relativeTo is not None else "",  # type: ignore[attr-defined]
+        immediate=_flag(r.immediate),  # type: ignore[attr-defined]
+        soft=_flag(r.soft),  # type: ignore[attr-defined]
+        recurring=_flag(r.recurring),  # type: ignore[attr-defined]
+        id=short_id(r.timescale),  # type: ignore[attr-defined]
+    )
