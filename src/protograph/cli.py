@@ -279,9 +279,7 @@ def check_command(protocol_ids: tuple[str, ...], corpus: Any) -> int:
     failed = False
     for protocol_id in protocol_ids or corpus.ids():
         info = corpus.info(protocol_id)
-        from .loader import parse_file
-
-        problems = all_problems(parse_file(info.path), corpus.ontology, info.path)
+        problems = all_problems(corpus.graph(protocol_id), corpus.ontology, info.path)
         for problem in problems:
             click.echo(f"{info.path}: {problem}")
         click.echo(f"{protocol_id}: {len(problems)} problem(s)")

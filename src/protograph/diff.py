@@ -53,7 +53,8 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
-def _duty_value(d: Duty) -> str:
+def duty_summary(d: Duty) -> str:
+    """A duty in one line: modality and wording, bearers, recipients, deadline, conditions."""
     parts = [f"{d.modality} ({d.wording})", "by " + ", ".join(d.bearers)]
     if d.recipients:
         parts.append("to " + ", ".join(d.recipients))
@@ -99,8 +100,8 @@ def _duty_changes(a: list[Duty], b: list[Duty]) -> list[Change]:
                         "changed",
                         "duty",
                         f"{da.action} after {da.trigger or '—'}",
-                        (da.provision, _duty_value(da), da.quote),
-                        (db.provision, _duty_value(db), db.quote),
+                        (da.provision, duty_summary(da), da.quote),
+                        (db.provision, duty_summary(db), db.quote),
                     )
                 )
         paired = {id(d) for pair in pairs for d in pair}
@@ -121,8 +122,8 @@ def _duty_changes(a: list[Duty], b: list[Duty]) -> list[Change]:
                     "changed",
                     "duty",
                     f"{da.action} after {da.trigger or '—'}",
-                    (da.provision, _duty_value(da), da.quote),
-                    (db.provision, _duty_value(db), db.quote),
+                    (da.provision, duty_summary(da), da.quote),
+                    (db.provision, duty_summary(db), db.quote),
                 )
             )
         paired_a = {id(da) for da, _ in pairs}
@@ -134,7 +135,7 @@ def _duty_changes(a: list[Duty], b: list[Duty]) -> list[Change]:
                         "removed",
                         "duty",
                         f"{d.action} after {d.trigger or '—'}",
-                        (d.provision, _duty_value(d), d.quote),
+                        (d.provision, duty_summary(d), d.quote),
                         None,
                     )
                 )
@@ -146,7 +147,7 @@ def _duty_changes(a: list[Duty], b: list[Duty]) -> list[Change]:
                         "duty",
                         f"{d.action} after {d.trigger or '—'}",
                         None,
-                        (d.provision, _duty_value(d), d.quote),
+                        (d.provision, duty_summary(d), d.quote),
                     )
                 )
     return changes

@@ -322,13 +322,13 @@ def diff_status(corpus: Corpus, graph: nx.DiGraph, a: str, b: str) -> dict[str, 
     """Each node's diff status between versions ``a`` and ``b`` (protocol.diff): added,
     removed or changed duties, deadlines and forms, and roles only one version names;
     every other node is unchanged. Facts are matched to nodes by clause and quote."""
-    from .diff import _duty_value, diff
+    from .diff import diff, duty_summary
 
     status: dict[str, str] = {}
     duty_nodes: dict[tuple[str, str, str, str], list[str]] = {}
     for protocol in (a, b):
         for duty in duties(corpus, [protocol]):
-            key = (protocol, duty.provision, _duty_value(duty), duty.quote)
+            key = (protocol, duty.provision, duty_summary(duty), duty.quote)
             duty_nodes.setdefault(key, []).append(duty_node(protocol, duty.id))
     for change in diff(corpus, a, b, areas=["duty", "timescale", "form"]):
         for protocol, side in ((a, change.before), (b, change.after)):

@@ -50,10 +50,6 @@ def obligation_iri(obligation: Obligation) -> URIRef:
     return URIRef(f"{case_iri(obligation.case_id)}/obligation/{quote(obligation.id, safe='/')}")
 
 
-def _dt(moment: datetime) -> Literal:
-    return Literal(moment.isoformat(), datatype=XSD.dateTime)
-
-
 # --- shapes ------------------------------------------------------------------------------
 
 
@@ -166,36 +162,11 @@ def protocol_shapes(corpus: Corpus, protocol_id: str) -> Graph:
 
 
 def case_graph(case: Case, obligation_list: list[Obligation]) -> Graph:
-    """The case's events and obligations as RDF, due times materialised as xsd:dateTime."""
+    """The case's events and obligations as RDF, due times materialised as xsd:dateTime
+    (the triples case_ntriples writes, parsed, so both engines see the very same data)."""
     graph = Graph()
     graph.bind("pg", PG)
-    node = case_iri(case.id)
-    graph.add((node, RDF.type, PG.Case))
-    graph.add((node, PG.caseIdentifier, Literal(case.id)))
-    graph.add((node, PG.asOf, _dt(case.as_of)))
-    for event in case.events:
-        ev = event_iri(case.id, event.id)
-        graph.add((ev, RDF.type, PG.CaseEvent))
-        graph.add((ev, PG.case, node))
-        graph.add((ev, PG.eventType, EVENT[event.type]))
-        graph.add((ev, PG.at, _dt(event.at)))
-        if event.by:
-            graph.add((ev, PG.by, ROLE[event.by]))
-        if event.to:
-            graph.add((ev, PG.to, ROLE[event.to]))
-        if event.channel:
-            graph.add((ev, PG.channel, Literal(event.channel)))
-        if event.category:
-            graph.add((ev, PG.category, Literal(event.category)))
-    for obligation in obligation_list:
-        ob = obligation_iri(obligation)
-        graph.add((ob, RDF.type, PG.Obligation))
-        graph.add((ob, PG.case, node))
-        graph.add((ob, PG.obligationOf, obligation.check.iri))
-        graph.add((ob, PG.triggeredBy, event_iri(case.id, obligation.trigger.id)))
-        graph.add((ob, PG.triggeredAt, _dt(obligation.trigger.at)))
-        if obligation.due is not None:
-            graph.add((ob, PG.dueAt, _dt(obligation.due)))
+    graph.parse(data="\n".join(case_ntriples(case, obligation_list)), format="nt")
     return graph
 
 
