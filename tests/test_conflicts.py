@@ -195,3 +195,23 @@ def test_diff_names_a_rename_as_a_rename(corpus):
     changes = diff(corpus, "4lscb-ctp-2011", "lincs-tc-2023", ["rename"])
     assert {c.topic for c in changes} >= {"criminal records check", "immigration authority"}
     assert all(c.kind == "rename" for c in changes)
+
+
+def test_diff_command_gives_changes_with_clauses_and_quotes_on_both_sides_in_json_and_markdown():
+    args = [sys.executable, "-c", "from protograph.cli import main; main()", "diff", "4lscb-ctp-2011", "4lscb-met-2013"]
+    as_json = subprocess.run(
+        [*args, "--format", "json", "--area", "timescale"], capture_output=True, text=True, timeout=300
+    )
+    assert as_json.returncode == 0, as_json.stderr
+    entries = json.loads(as_json.stdout)
+    (window,) = [e for e in entries if e["kind"] == "changed" and "flight-risk-window" in e["topic"]]
+    before, after = window["sides"]
+    assert (before["protocol"], before["provision"], after["protocol"], after["provision"]) == (
+        "4lscb-ctp-2011",
+        "9.5",
+        "4lscb-met-2013",
+        "5.2",
+    )
+    assert "48 hours of safeguarding" in before["quote"] and "24 hours of entering the UK" in after["quote"]
+    as_markdown = subprocess.run([*args, "--format", "markdown"], capture_output=True, text=True, timeout=300)
+    assert as_markdown.stdout.startswith("# Changes from 4lscb-ctp-2011 to 4lscb-met-2013")
