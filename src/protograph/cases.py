@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +93,14 @@ class Case:
     as_of: datetime
     source: str = ""
     as_of_given: bool = field(default=False, compare=False)
+
+    @cached_property
+    def events_by_type(self) -> dict[str, tuple[Event, ...]]:
+        """The events of each type, in time order (computed once; deadlines look events up by type)."""
+        index: dict[str, list[Event]] = {}
+        for event in self.events:
+            index.setdefault(event.type, []).append(event)
+        return {kind: tuple(events) for kind, events in index.items()}
 
 
 @cache

@@ -67,7 +67,11 @@ def is_working_day(day: date) -> bool:
 
 def add_working_days(start: datetime, count: int) -> datetime:
     """The end (23:59:59 UK time) of the ``count``-th working day after ``start``'s UK date."""
-    day = start.astimezone(UK).date()
+    return _working_day_end(start.astimezone(UK).date(), count)
+
+
+@cache
+def _working_day_end(day: date, count: int) -> datetime:
     remaining = count
     while remaining > 0:
         day += timedelta(days=1)
@@ -79,17 +83,20 @@ def add_working_days(start: datetime, count: int) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=UK)
 
 
-def add_duration(start: datetime, iso: str, working_days: bool) -> datetime:
-    """``start`` plus an ISO 8601 duration of one unit ('PT72H', 'P7D', 'P12M')."""
+@cache
+def _duration_parts(iso: str) -> tuple[bool, float, str]:
     import re
-
-    from dateutil.relativedelta import relativedelta
 
     match = re.fullmatch(r"P(T?)(\d+(?:\.\d+)?)([SMHDWY])", iso)
     if not match:
         raise ValueError(f"unsupported duration {iso!r}")
     is_time, number_text, unit = match.groups()
-    number = float(number_text)
+    return bool(is_time), float(number_text), unit
+
+
+def add_duration(start: datetime, iso: str, working_days: bool) -> datetime:
+    """``start`` plus an ISO 8601 duration of one unit ('PT72H', 'P7D', 'P12M')."""
+    is_time, number, unit = _duration_parts(iso)
     if is_time:
         seconds = {"S": 1, "M": 60, "H": 3600}[unit] * number
         return start + timedelta(seconds=seconds)
@@ -99,6 +106,8 @@ def add_duration(start: datetime, iso: str, working_days: bool) -> datetime:
         return start + timedelta(days=number)
     if unit == "W":
         return start + timedelta(weeks=number)
+    from dateutil.relativedelta import relativedelta
+
     months = {"M": 1, "Y": 12}[unit] * int(number)
     return start + relativedelta(months=months)
 
@@ -243,7 +252,7 @@ def _category(event: Event) -> str:
 
 def _threshold_triggers(check: Checkable, case: Case) -> list[Event]:
     count, window, categories, counted_type = check.threshold  # type: ignore[misc]
-    counted = [e for e in case.events if e.type == counted_type and (not categories or _category(e) in categories)]
+    counted = [e for e in case.events_by_type.get(counted_type, ()) if not categories or _category(e) in categories]
     triggers: list[Event] = []
     since = 0
     for i, event in enumerate(counted):
@@ -258,11 +267,16 @@ def trigger_events(check: Checkable, case: Case) -> list[Event]:
     """The case events that make the duty applicable, in time order."""
     if check.threshold is not None:
         return _threshold_triggers(check, case)
-    return [e for e in case.events if _matches_trigger(check, e)]
+    candidates = case.events_by_type.get(check.duty.trigger)
+    if not candidates:
+        return []
+    return [e for e in candidates if _matches_trigger(check, e)]
 
 
 def _cancelled(check: Checkable, case: Case, trigger: Event, due: datetime | None) -> Event | None:
     """The event that ended the duty after its trigger and by its due time, if any."""
+    if not check.duty.cancelled_by:
+        return None
     for event in case.events:
         if event.type in check.duty.cancelled_by and event.at >= trigger.at and (due is None or event.at <= due):
             return event
@@ -284,8 +298,12 @@ def obligations(
     """The obligations a case triggers, and the checkable duties that do not apply (with why)."""
     result: list[Obligation] = []
     not_applicable: list[tuple[Checkable, str]] = []
+    by_type = case.events_by_type
     for check in checks:
-        triggers = trigger_events(check, case)
+        if check.threshold is None and check.duty.trigger not in by_type:
+            triggers = []  # the common case, decided without a call
+        else:
+            triggers = trigger_events(check, case)
         if not triggers:
             not_applicable.append((check, "not triggered"))
             continue
@@ -293,16 +311,21 @@ def obligations(
         if not ok:
             not_applicable.append((check, why))
             continue
+        duty = check.duty
         for event in triggers:
-            missing = [r for r in check.duty.requires if not any(e.type == r and e.at <= event.at for e in case.events)]
-            if missing:
-                not_applicable.append((check, f"no {', '.join(missing)} before {event.type} at {event.at.isoformat()}"))
-                continue
-            due = due_time(check.duty.deadline, event.at, tolerance)
+            if duty.requires:
+                missing = [r for r in duty.requires if not any(e.at <= event.at for e in by_type.get(r, ()))]
+                if missing:
+                    not_applicable.append(
+                        (check, f"no {', '.join(missing)} before {event.type} at {event.at.isoformat()}")
+                    )
+                    continue
+            due = due_time(duty.deadline, event.at, tolerance)
             ended = _cancelled(check, case, event, due)
             if ended is not None:
                 not_applicable.append((check, f"ended by {ended.type} at {ended.at.isoformat()}"))
                 continue
-            oid = f"{check.duty.protocol}/{check.duty.id}/{event.id}"
-            result.append(Obligation(case.id, check.duty.protocol, check, event, due, oid))
+            result.append(
+                Obligation(case.id, duty.protocol, check, event, due, f"{duty.protocol}/{duty.id}/{event.id}")
+            )
     return result, not_applicable

@@ -166,7 +166,6 @@ class PG(DefinedNamespace):
     triggerChannel: URIRef
     triggerRecipient: URIRef
     triggerThreshold: URIRef
-    triggeredAt: URIRef
     triggeredBy: URIRef
     uasc: URIRef
     unitWorkingDay: URIRef

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
@@ -35,19 +36,29 @@ PREFIXES = "PREFIX pg: <https://w3id.org/protograph/ns#>\n"
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
+@lru_cache(maxsize=65536)
+def _segment(text: str, safe: str = "") -> str:
+    """One percent-encoded IRI path segment (event and obligation ids repeat from case to case)."""
+    return quote(text, safe=safe)
+
+
 def case_iri(case_id: str) -> URIRef:
     """The IRI of a case."""
-    return URIRef(CASE_BASE + quote(case_id, safe=""))
+    return URIRef(CASE_BASE + _segment(case_id))
 
 
 def event_iri(case_id: str, event_id: str) -> URIRef:
     """The IRI of one event of a case."""
-    return URIRef(f"{case_iri(case_id)}/event/{quote(event_id, safe='')}")
+    return URIRef(f"{CASE_BASE}{_segment(case_id)}/event/{_segment(event_id)}")
 
 
 def obligation_iri(obligation: Obligation) -> URIRef:
     """The IRI of one obligation of a case."""
-    return URIRef(f"{case_iri(obligation.case_id)}/obligation/{quote(obligation.id, safe='/')}")
+    return URIRef(_obligation_ref(CASE_BASE + _segment(obligation.case_id), obligation))
+
+
+def _obligation_ref(case_ref: str, obligation: Obligation) -> str:
+    return f"{case_ref}/obligation/{_segment(obligation.id, '/')}"
 
 
 # --- shapes ------------------------------------------------------------------------------
@@ -81,8 +92,9 @@ def constraint_query(check: Checkable, roles: frozenset[str] | None) -> str:
             PREFIXES
             + f"""SELECT $this WHERE {{
   $this pg:obligationOf {duty} ;
-        pg:triggeredAt ?start ;
-        pg:case ?case .
+        pg:triggeredBy ?trigger .
+  ?trigger pg:case ?case ;
+        pg:at ?start .
   OPTIONAL {{
       {done}
       FILTER (?doneAt >= ?start)
@@ -94,9 +106,10 @@ def constraint_query(check: Checkable, roles: frozenset[str] | None) -> str:
         PREFIXES
         + f"""SELECT $this WHERE {{
   $this pg:obligationOf {duty} ;
-        pg:triggeredAt ?start ;
-        pg:dueAt ?due ;
-        pg:case ?case .
+        pg:triggeredBy ?trigger ;
+        pg:dueAt ?due .
+  ?trigger pg:case ?case ;
+        pg:at ?start .
   ?case pg:asOf ?asOf .
   FILTER (?asOf > ?due)
   OPTIONAL {{
@@ -184,14 +197,15 @@ _ROLE_BASE = str(ROLE[""])
 
 def event_ntriples(case: Case) -> list[str]:
     """A case and its events as N-Triples lines: the same triples case_graph writes for them."""
-    node = f"<{case_iri(case.id)}>"
+    case_ref = CASE_BASE + _segment(case.id)
+    node = f"<{case_ref}>"
     lines = [
         f"{node} <{_TYPE}> <{_PG}Case> .",
         f"{node} <{_PG}caseIdentifier> {_nt_literal(case.id)} .",
         f"{node} <{_PG}asOf> {_nt_literal(case.as_of.isoformat(), _DATETIME)} .",
     ]
     for event in case.events:
-        ev = f"<{event_iri(case.id, event.id)}>"
+        ev = f"<{case_ref}/event/{_segment(event.id)}>"
         lines += [
             f"{ev} <{_TYPE}> <{_PG}CaseEvent> .",
             f"{ev} <{_PG}case> {node} .",
@@ -209,18 +223,20 @@ def event_ntriples(case: Case) -> list[str]:
     return lines
 
 
-def obligation_ntriples(case: Case, obligation_list: list[Obligation]) -> list[str]:
-    """A case's obligations as N-Triples lines: the same triples case_graph writes for them."""
-    node = f"<{case_iri(case.id)}>"
+def obligation_ntriples(case: Case, obligation_list: list[Obligation], iris: list[str] | None = None) -> list[str]:
+    """A case's obligations as N-Triples lines: the same triples case_graph writes for them.
+    With ``iris``, each obligation's IRI is appended to it, in order."""
+    case_ref = CASE_BASE + _segment(case.id)
     lines: list[str] = []
     for obligation in obligation_list:
-        ob = f"<{obligation_iri(obligation)}>"
+        iri = _obligation_ref(case_ref, obligation)
+        if iris is not None:
+            iris.append(iri)
+        ob = f"<{iri}>"
         lines += [
             f"{ob} <{_TYPE}> <{_PG}Obligation> .",
-            f"{ob} <{_PG}case> {node} .",
             f"{ob} <{_PG}obligationOf> <{obligation.check.iri}> .",
-            f"{ob} <{_PG}triggeredBy> <{event_iri(case.id, obligation.trigger.id)}> .",
-            f"{ob} <{_PG}triggeredAt> {_nt_literal(obligation.trigger.at.isoformat(), _DATETIME)} .",
+            f"{ob} <{_PG}triggeredBy> <{case_ref}/event/{_segment(obligation.trigger.id)}> .",
         ]
         if obligation.due is not None:
             lines.append(f"{ob} <{_PG}dueAt> {_nt_literal(obligation.due.isoformat(), _DATETIME)} .")
@@ -306,8 +322,8 @@ class CaseResult:
 
 
 def first_completion(case: Case, obligation: Obligation, roles: frozenset[str] | None) -> datetime | None:
-    for event in case.events:
-        if event.type == obligation.check.completion and event.at >= obligation.trigger.at:
+    for event in case.events_by_type.get(obligation.check.completion, ()):
+        if event.at >= obligation.trigger.at:
             if roles and event.to not in roles:
                 continue
             return event.at
