@@ -41,6 +41,44 @@ def test_list_json_names_every_bundled_protocol_with_its_revision():
     assert all(r["duties"] > 0 for r in rows)
 
 
+def test_the_light_protocol_list_gives_the_rows_of_the_full_load(corpus):
+    """`list` reads the bundled corpus with pyoxigraph alone; it must say what the full
+    rdflib load says, count for count."""
+    from protograph.catalogue import bundled_protocol_rows
+    from protograph.summary import protocol_rows
+
+    assert bundled_protocol_rows() == protocol_rows(corpus)
+
+
+@pytest.mark.parametrize(
+    ("args", "absent"), [(["--help"], ["rdflib", "pyoxigraph", "pyshacl"]), (["list"], ["rdflib"])]
+)
+def test_light_commands_do_not_import_heavy_libraries(args, absent):
+    code = (
+        "import sys\n"
+        "from protograph.cli import main\n"
+        f"sys.argv = ['protograph', *{args!r}]\n"
+        "try:\n    main()\n"
+        "except SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {absent!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_list_with_a_corpus_folder_takes_the_full_load(tmp_path):
+    import shutil
+
+    from protograph.paths import data_dir
+
+    shutil.copy(data_dir("protocols") / "lincs-tc-2023.ttl", tmp_path / "lincs-copy.ttl")
+    result = run_process("list", "--no-bundled", "--corpus", str(tmp_path), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [r["id"] for r in rows] == ["lincs-tc-2023"]
+    assert rows[0]["source"].endswith("lincs-copy.ttl")
+
+
 def test_timescales_json_has_the_fields_design_fixes():
     result = run_process("timescales", "--format", "json")
     assert result.returncode == 0, result.stderr

@@ -83,14 +83,20 @@ def cli() -> None:
 
 
 @cli.command("list")
-@_corpus_options
+@_corpus_options(lazy=True)
 @_format_option()
-def list_command(corpus: Any, fmt: str) -> int:
+def list_command(corpus: Callable[[], Any] | None, fmt: str) -> int:
     """List the loaded protocol versions."""
     from .render import render
-    from .summary import protocol_rows
 
-    rows = protocol_rows(corpus)
+    if corpus is None:  # the bundled corpus alone: read without rdflib (see catalogue.py)
+        from .catalogue import bundled_protocol_rows
+
+        rows = bundled_protocol_rows()
+    else:
+        from .summary import protocol_rows
+
+        rows = protocol_rows(corpus())
     columns = ["id", "title", "issuer", "date", "revision_of", "duties", "timescales", "source"]
     click.echo(render(rows, columns, fmt, wrap={"title": 40, "issuer": 30}))
     return 0

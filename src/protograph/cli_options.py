@@ -11,8 +11,12 @@ from typing import Any
 import click
 
 
-def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add --corpus DIR (repeatable) and --no-bundled to a command."""
+def corpus_options(command: Callable[..., Any] | None = None, *, lazy: bool = False) -> Any:
+    """Add --corpus DIR (repeatable) and --no-bundled to a command, which receives the loaded
+    corpus. With ``lazy``, it receives instead a function that loads it, or None when only
+    the bundled corpus is asked for (so that it can take a lighter path)."""
+    if command is None:
+        return functools.partial(corpus_options, lazy=lazy)
 
     @click.option(
         "--corpus",
@@ -24,11 +28,16 @@ def corpus_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("--no-bundled", is_flag=True, help="Load only the --corpus protocols, not the bundled ones.")
     @functools.wraps(command)
     def wrapper(*args: Any, corpus_dirs: tuple[Path, ...], no_bundled: bool, **kwargs: Any) -> Any:
-        from .loader import load_corpus
-
         if no_bundled and not corpus_dirs:
             raise click.UsageError("--no-bundled needs at least one --corpus folder")
-        corpus = load_corpus(list(corpus_dirs), bundled=not no_bundled)
-        return command(*args, corpus=corpus, **kwargs)
+
+        def load() -> Any:
+            from .loader import load_corpus
+
+            return load_corpus(list(corpus_dirs), bundled=not no_bundled)
+
+        if lazy:
+            return command(*args, corpus=load if corpus_dirs else None, **kwargs)
+        return command(*args, corpus=load(), **kwargs)
 
     return wrapper

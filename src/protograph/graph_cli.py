@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .cli_options import corpus_options
-from .loader import Corpus
+
+if TYPE_CHECKING:
+    from .loader import Corpus
 
 
 @click.command("graph")

@@ -19,6 +19,7 @@ from .errors import NetworkRefused
 
 _lock = threading.Lock()
 _installed = False
+_rdflib_guarded = False
 _allowed: set[tuple[str, int]] = set()
 
 
@@ -49,15 +50,18 @@ def _refuse_service(ctx, part):  # noqa: ANN001 - rdflib's hook signature
     raise NotImplementedError  # let rdflib evaluate everything else
 
 
-def install() -> None:
-    """Install the guard for the whole process (idempotent)."""
-    global _installed
+def install(rdflib: bool = True) -> None:
+    """Install the guard for the whole process (idempotent). ``rdflib=False`` installs the
+    audit hook alone, for a path that never imports rdflib (the protocol list); any later
+    call with the default completes the guard before rdflib is used."""
+    global _installed, _rdflib_guarded
     with _lock:
-        if _installed:
-            return
-        import rdflib.plugins.sparql as sparql
+        if not _installed:
+            sys.addaudithook(_audit)
+            _installed = True
+        if rdflib and not _rdflib_guarded:
+            import rdflib.plugins.sparql as sparql
 
-        sparql.SPARQL_LOAD_GRAPHS = False
-        sparql.CUSTOM_EVALS["protograph-refuse-service"] = _refuse_service
-        sys.addaudithook(_audit)
-        _installed = True
+            sparql.SPARQL_LOAD_GRAPHS = False
+            sparql.CUSTOM_EVALS["protograph-refuse-service"] = _refuse_service
+            _rdflib_guarded = True

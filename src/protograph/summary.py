@@ -8,37 +8,19 @@ from collections import defaultdict
 from rdflib import RDF, Graph
 from rdflib.namespace import PROV
 
+from .catalogue import FACT_KINDS
 from .duties import Duty, duties, modality_rank
 from .loader import Corpus
 from .namespace import COND, PG
 from .render import render
 from .terms import label, short_id
 
-FACT_KINDS = [
-    ("duties", PG.Duty),
-    ("timescales", PG.Timescale),
-    ("thresholds", PG.Threshold),
-    ("definitions", PG.Definition),
-    ("indicator_lists", PG.IndicatorList),
-    ("indicators", PG.Indicator),
-    ("forms_and_tools", PG.Instrument),
-    ("mentions", PG.Mention),
-    ("process_stages", PG.ProcessStage),
-    ("provisions", PG.Provision),
-]
-_SUBCLASSES = {
-    PG.Timescale: (PG.Deadline, PG.RiskWindow, PG.Period),
-    PG.Instrument: (PG.Form, PG.Tool),
-}
-
 
 def fact_counts(graph: Graph) -> dict[str, int]:
     """How many facts of each kind a protocol graph encodes."""
-    counts = {}
-    for name, cls in FACT_KINDS:
-        classes = _SUBCLASSES.get(cls, (cls,))
-        counts[name] = len({s for c in classes for s in graph.subjects(RDF.type, c)})
-    return counts
+    return {
+        name: len({s for c in classes for s in graph.subjects(RDF.type, PG[c])}) for name, classes in FACT_KINDS.items()
+    }
 
 
 def protocol_rows(corpus: Corpus) -> list[dict[str, object]]:

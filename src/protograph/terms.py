@@ -6,16 +6,11 @@ import re
 
 from rdflib import RDFS, Graph, URIRef
 
+from .ids import short_id
+
+__all__ = ["short_id"]
+
 _NUMBER = re.compile(r"(\d+)")
-
-
-def short_id(iri: object) -> str:
-    """The readable id of a shared term or fact: its last path segment ('police', 'must')."""
-    text = str(iri)
-    for sep in ("#", "/"):
-        if sep in text:
-            text = text.rsplit(sep, 1)[1]
-    return text
 
 
 def label(graph: Graph, iri: object) -> str:
