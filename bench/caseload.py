@@ -36,6 +36,14 @@ def _key(results: list) -> list:
 
 
 def _peak_mb() -> float:
+    """This process's peak resident memory. On Linux, VmHWM: ru_maxrss survives exec, so a
+    child started from a large parent would report the parent's size as its own."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
