@@ -4,7 +4,6 @@ the protocol filter works, and a hostile label is shown as text, never run."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import networkx as nx
@@ -12,28 +11,15 @@ import pytest
 
 from protograph.graphs import duty_graph
 from protograph.render_graph import render_graph_html
+from support import CHROMIUM, CHROMIUM_FLAGS, NEEDS_CHROMIUM, sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium") if Path("/usr/bin/chromium").exists() else Path(shutil.which("chromium") or "")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - .ci/run installs it
-    sync_playwright = None
-
-pytestmark = [
-    pytest.mark.skipif(sync_playwright is None, reason="playwright is not installed (pip install playwright)"),
-    pytest.mark.skipif(
-        not CHROMIUM.is_file(),
-        reason="Chromium is not installed at /usr/bin/chromium (Debian: apt-get install -y chromium)",
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
 

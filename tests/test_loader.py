@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 from pathlib import Path
 
 import pytest
@@ -14,35 +12,7 @@ from protograph.errors import EncodingError, NetworkRefused
 from protograph.loader import load_corpus, owl_rl_closure, parse_file
 from protograph.namespace import ONTOLOGY_GRAPH, PG, protocol_iri
 from protograph.queries import run
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that counts the connections it receives."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.hits = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.hits += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.sock.close()
+from support import Listener
 
 
 @pytest.fixture
@@ -59,7 +29,6 @@ MINI = """@prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix pg: <https://w3id.org/protograph/ns#> .
 @prefix p: <https://w3id.org/protograph/protocol/mini-2024/> .
 <https://w3id.org/protograph/protocol/mini-2024> a pg:ProtocolVersion ;
-    owl:imports <http://127.0.0.1:{port}/ontology.ttl> ;
     dcterms:identifier "mini-2024" ; dcterms:title "Mini protocol" ; pg:issuer "Test board" ;
     pg:sourceFile "mini-2024.txt" .
 p:prov-1-aim a pg:Provision ; pg:reference "1" ; pg:quote "The aim of this protocol is to protect children." ;
@@ -99,8 +68,19 @@ def test_owl_rl_closure_adds_the_roles_a_duty_involves(corpus):
     assert (deadline, RDF.type, PG.Timescale) in graph and (deadline, RDF.type, PG.EncodedFact) in graph
 
 
-def test_owl_imports_in_a_protocol_is_never_followed(listener, tmp_path: Path):
-    (tmp_path / "mini-2024.ttl").write_text(MINI.replace("{port}", str(listener.port)), encoding="utf-8")
+def test_owl_imports_in_a_protocol_is_refused_naming_its_line_and_never_followed(listener, tmp_path: Path):
+    imports = f"    owl:imports <http://127.0.0.1:{listener.port}/ontology.ttl> ;\n    dcterms:identifier"
+    (tmp_path / "mini-2024.ttl").write_text(MINI.replace("    dcterms:identifier", imports, 1), encoding="utf-8")
+    (tmp_path / "mini-2024.txt").write_text("1. The aim of this protocol is to protect children.\n", encoding="utf-8")
+    with pytest.raises(
+        EncodingError, match=r"mini-2024\.ttl:7: owl:imports <http://127\.0\.0\.1:\d+/ontology\.ttl> is refused"
+    ):
+        load_corpus([tmp_path], bundled=False)
+    assert listener.hits == 0
+
+
+def test_a_protocol_without_imports_loads_and_its_closure_fetches_nothing(listener, tmp_path: Path):
+    (tmp_path / "mini-2024.ttl").write_text(MINI, encoding="utf-8")
     (tmp_path / "mini-2024.txt").write_text("1. The aim of this protocol is to protect children.\n", encoding="utf-8")
     corpus = load_corpus([tmp_path], bundled=False)
     owl_rl_closure(corpus.with_ontology("mini-2024"))

@@ -14,19 +14,24 @@ keeps its line so errors can point at it. Case files are read, never written."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache, cached_property
 from pathlib import Path
+from types import GeneratorType
 from typing import Any
 
 import yaml
 
 from .errors import InputError
+from .inputfiles import check_size, find_line, read_text
 
 MAX_CASE_BYTES = 5 * 1024 * 1024
+RDF_CASE_SUFFIXES = (".ttl", ".nt", ".rdf", ".xml", ".jsonld")
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 CHANNELS = ("telephone", "written")
 CATEGORIES = ("missing", "absent")
 CHILD_FIELDS = {
@@ -154,6 +159,8 @@ def _plain(node: yaml.Node, path: str, seen: set[int]) -> _Value:
     seen.add(id(node))
     if len(seen) > 200_000:
         raise InputError("too many values for one case file", path, line)
+    if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTION_TAGS:
+        raise InputError(f"unsupported YAML tag {node.tag!r}", path, line)  # e.g. !!python/object/apply
     if isinstance(node, yaml.MappingNode):
         result: dict[str, _Value] = {}
         for key_node, value_node in node.value:
@@ -170,12 +177,18 @@ def _plain(node: yaml.Node, path: str, seen: set[int]) -> _Value:
     if constructor is None:
         raise InputError(f"unsupported YAML tag {node.tag!r}", path, line)
     try:
-        return _Value(constructor(_CONSTRUCTOR, node), line)
+        value = constructor(_CONSTRUCTOR, node)
     except (yaml.YAMLError, ValueError) as exc:
         raise InputError(f"bad value {node.value!r}: {exc}", path, line) from None
+    except (LookupError, AttributeError, TypeError):  # PyYAML's own slips: !!bool maybe, !!int '', bad !!timestamp
+        raise InputError(f"bad value {node.value!r} for {node.tag}", path, line) from None
+    if isinstance(value, GeneratorType):  # a collection tag (!!map, !!seq, !!set) on a plain value
+        raise InputError(f"{node.tag} cannot tag the plain value {node.value!r}", path, line)
+    return _Value(value, line)
 
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 def _compose(text: str, path: str) -> yaml.Node | None:
@@ -186,8 +199,14 @@ def _compose(text: str, path: str) -> yaml.Node | None:
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "malformed YAML"
         raise InputError(f"not valid YAML: {problem}", path, line) from None
+    except yaml.reader.ReaderError as exc:  # a control character: its message spans two lines
+        line = text.count("\n", 0, exc.position) + 1
+        char = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        raise InputError(f"not valid YAML: character {char!r} is not allowed", path, line) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {exc}", path) from None
+        raise InputError(f"not valid YAML: {' '.join(str(exc).split())}", path) from None
+    except RecursionError:  # PyYAML composes recursively: [[[[...]]]] thousands deep
+        raise InputError("not valid YAML: nested too deeply", path) from None
 
 
 # --- field parsing ------------------------------------------------------------------------
@@ -209,6 +228,8 @@ def parse_time(value: Any, path: str, line: int, what: str = "time") -> datetime
         raise InputError(f"{what} {value!r} is not a date-time", path, line)
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InputError(f"{what} {value!r} has no UTC offset (write e.g. {value}+00:00)", path, line)
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:  # deadlines past 9999 overflow; no case lies there
+        raise InputError(f"{what} {value!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}", path, line)
     return moment
 
 
@@ -340,25 +361,10 @@ def read_case(path: str | Path, as_of: datetime | None = None) -> Case:
     """Read one YAML case file (never modifying it)."""
     path = Path(path)
     shown = str(path)
-    if not path.exists():
-        raise InputError("file not found", shown)
-    if not path.is_file():
-        raise InputError("not a file", shown)
-    size = path.stat().st_size
-    if size > MAX_CASE_BYTES:
-        raise InputError(f"file is {size:,} bytes; a case file may be at most {MAX_CASE_BYTES:,}", shown)
-    if size == 0:
-        raise InputError("file is empty", shown)
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise InputError("file is binary, not YAML text", shown)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", shown) from None
+    text = read_text(path, "a case file", "YAML", MAX_CASE_BYTES)
     node = _compose(text, shown)
     if node is None:
-        raise InputError("file holds no YAML document", shown)
+        raise InputError("file holds no YAML document", shown, 1)
     return case_from_mapping(_plain(node, shown, set()), shown, as_of)
 
 
@@ -387,7 +393,7 @@ def _turtle_value(node: object) -> object:
 
 
 def read_case_turtle(path: str | Path, as_of: datetime | None = None) -> Case:
-    """Read one case written in Turtle with the pg: case vocabulary (pg:Case, pg:CaseEvent,
+    """Read one case written in Turtle (or N-Triples, RDF/XML, JSON-LD) with the pg: case vocabulary (pg:Case, pg:CaseEvent,
     pg:at, pg:eventType, pg:by, pg:to, pg:child ...); checked exactly as a YAML case is.
     Places in errors are the event's IRI, since Turtle parsers give no line per triple."""
     from rdflib import RDF
@@ -398,15 +404,16 @@ def read_case_turtle(path: str | Path, as_of: datetime | None = None) -> Case:
 
     path = Path(path)
     shown = str(path)
-    if path.exists() and path.stat().st_size > MAX_CASE_BYTES:
-        raise InputError(f"file is {path.stat().st_size:,} bytes; a case file may be at most {MAX_CASE_BYTES:,}", shown)
+    if path.is_file():
+        check_size(path, MAX_CASE_BYTES, "a case file")
     try:
         graph = parse_file(path, error=InputError)
     except EncodingError as exc:  # pragma: no cover - parse_file raises the error type given
         raise InputError(exc.problem, shown, exc.place) from None
     cases = sorted(graph.subjects(RDF.type, PG.Case))
     if len(cases) != 1:
-        raise InputError(f"a Turtle case file must describe exactly one pg:Case, found {len(cases)}", shown)
+        line = find_line(path.read_text(encoding="utf-8-sig"), [f"<{cases[1]}>"]) if len(cases) > 1 else None
+        raise InputError(f"a case file must describe exactly one pg:Case, found {len(cases)}", shown, line)
     node = cases[0]
     fields: dict[str, _Value] = {}
     identifier = graph.value(node, PG.caseIdentifier)
@@ -442,8 +449,9 @@ def read_case_turtle(path: str | Path, as_of: datetime | None = None) -> Case:
 
 
 def read_any_case(path: str | Path, as_of: datetime | None = None) -> Case:
-    """Read a case file in YAML (.yaml, .yml) or Turtle (.ttl)."""
-    if Path(path).suffix.lower() == ".ttl":
+    """Read a case file in YAML (.yaml, .yml) or, with the pg: case vocabulary, in an RDF
+    format (.ttl, .nt, .rdf/.xml RDF/XML, .jsonld JSON-LD); any other suffix is read as YAML."""
+    if Path(path).suffix.lower() in RDF_CASE_SUFFIXES:
         return read_case_turtle(path, as_of)
     return read_case(path, as_of)
 
@@ -478,20 +486,10 @@ def _csv_rows(
     import csv
 
     shown = str(path)
-    size = path.stat().st_size
-    if size > MAX_CSV_BYTES:
-        raise InputError(f"file is {size:,} bytes; a caseload CSV may be at most {MAX_CSV_BYTES:,}", shown)
-    if size == 0:
-        raise InputError("file is empty", shown)
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    if b"\x00" in head:
-        raise InputError("file is binary, not CSV text", shown)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", shown) from None
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    text = read_text(path, "a caseload CSV", "CSV", MAX_CSV_BYTES)
+    # newline="": line breaks inside quoted fields reach the reader, which alone knows rows
+    # (str.splitlines would also split on form feeds and U+2028 inside a field).
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         rows = list(reader)
     except csv.Error as exc:
@@ -541,6 +539,8 @@ def read_caseload_csv(folder: Path, as_of: datetime | None = None) -> list[Case]
     events_path = folder / "events.csv"
     header, rows = _csv_rows(events_path, EVENT_COLUMNS, ("case", "at", "type"))
     shown = str(events_path)
+    if not rows:
+        raise InputError("no events: the file holds only its header row", shown, 2)
     by_case: dict[str, list[_Value]] = {}
     first_row: dict[str, int] = {}
     for number, row in rows:
@@ -575,6 +575,7 @@ def read_caseload_csv(folder: Path, as_of: datetime | None = None) -> list[Case]
                 },
                 number,
             )
+            _child(children[case_id], child_shown)  # checked here, so a fault names children.csv
     cases = []
     for case_id in sorted(by_case):
         mapping: dict[str, _Value] = {
@@ -597,7 +598,8 @@ def read_caseload(path: str | Path, as_of: datetime | None = None) -> list[Case]
         return [read_any_case(path, as_of)]
     if (path / "events.csv").exists():
         return read_caseload_csv(path, as_of)
-    files = sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".ttl"))
+    suffixes = (".yaml", ".yml", *RDF_CASE_SUFFIXES)
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
     if not files:
-        raise InputError("folder holds no case files (*.yaml, *.yml, *.ttl) and no events.csv", str(path))
+        raise InputError(f"folder holds no case files ({', '.join(suffixes)}) and no events.csv", str(path))
     return read_cases(files, as_of)

@@ -10,11 +10,13 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH, TIME
 
 from .errors import EncodingError
+from .inputfiles import find_line, line_of, read_text
 from .namespace import BASE, PG
 from .paths import data_dir, sources_dir
 from .quotes import locate, normalise
 from .timescales import HOURS_PER_UNIT
 
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
 _VOCAB_PREFIXES = tuple(
     BASE + part
     for part in ("role/", "action/", "event/", "condition/", "topic/", "purpose/", "instrument/", "concept/", "ns#")
@@ -72,10 +74,14 @@ def source_text_for(graph: Graph, path: Path | None = None) -> tuple[Path, str]:
     names = sorted(str(o) for o in graph.objects(None, PG.sourceFile))
     if not names:
         raise EncodingError("protocol names no source text (pg:sourceFile)", path)
+    if Path(names[0]).name != names[0] or names[0] in ("", ".", ".."):
+        # a bare file name only: a protocol from elsewhere must not make us read /etc/... or ../..
+        line = find_line(path.read_text(encoding="utf-8-sig"), [names[0]]) if path is not None else None
+        raise EncodingError(f"pg:sourceFile {names[0]!r} must be a bare file name, not a path", path, line)
     candidates = ([path.parent / names[0]] if path is not None else []) + [sources_dir() / names[0]]
     for candidate in candidates:
         if candidate.is_file():
-            return candidate, candidate.read_text(encoding="utf-8")
+            return candidate, read_text(candidate, "a source text", "text", MAX_SOURCE_BYTES, EncodingError)
     raise EncodingError(
         f"source text {names[0]!r} not found (looked in {', '.join(str(c.parent) for c in candidates)})", path
     )
@@ -135,4 +141,37 @@ def check_protocol_graph(graph: Graph, ontology: Graph, path: Path | None = None
     problems = all_problems(graph, ontology, path)
     if problems:
         more = f" (and {len(problems) - 1} more; run tools/check_encoding.py)" if len(problems) > 1 else ""
-        raise EncodingError(f"fails the encoding checks: {problems[0]}{more}", path)
+        line = _line_of_problem(graph, problems[0], path)
+        raise EncodingError(f"fails the encoding checks: {problems[0]}{more}", path, line)
+
+
+def _line_of_problem(graph: Graph, problem: Problem, path: Path | None) -> int | None:
+    """The line of the file where a problem's node or quote is first written, if it can be
+    found: parsers give no line per triple, so this looks for the node's name as written
+    (prefixed or in full) or for the quote's opening words."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    needles = [problem.where]
+    if problem.where.startswith("quote at "):
+        reference = problem.where.removeprefix("quote at ")
+        needles = [
+            f'"{quote[:40]}'
+            for s, quote in graph.subject_objects(PG.quote)
+            if str(graph.value(s, PG.reference)) == reference
+        ]
+        needles += [f'pg:reference "{reference}"']
+    elif ":" in problem.where and not problem.where.startswith(("http", "[")):
+        prefix, local = problem.where.split(":", 1)
+        namespace = dict(graph.namespaces()).get(prefix)
+        needles += [f"<{namespace}{local}>"] if namespace is not None else []
+    else:
+        needles += [f"<{problem.where}>"]
+    for needle in needles:
+        index = text.find(needle)
+        if index >= 0:
+            return line_of(text, index)
+    return None

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .cli_options import CorpusSource
 from .cli_options import corpus_options as _corpus_options
 from .errors import ProtographError
 
@@ -85,18 +86,18 @@ def cli() -> None:
 @cli.command("list")
 @_corpus_options(lazy=True)
 @_format_option()
-def list_command(corpus: Callable[[], Any] | None, fmt: str) -> int:
+def list_command(corpus: CorpusSource, fmt: str) -> int:
     """List the loaded protocol versions."""
     from .render import render
 
-    if corpus is None:  # the bundled corpus alone: read without rdflib (see catalogue.py)
+    if corpus.bundled_only:  # read without rdflib (see catalogue.py)
         from .catalogue import bundled_protocol_rows
 
         rows = bundled_protocol_rows()
     else:
         from .summary import protocol_rows
 
-        rows = protocol_rows(corpus())
+        rows = protocol_rows(corpus.load())
     columns = ["id", "title", "issuer", "date", "revision_of", "duties", "timescales", "source"]
     click.echo(render(rows, columns, fmt, wrap={"title": 40, "issuer": 30}))
     return 0
@@ -417,7 +418,19 @@ def _parse_tolerance(value: str) -> timedelta:
     default=None,
     help="Print the protocol × duty outcome matrix (default: with --protocol all).",
 )
-@_corpus_options
+@click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help="Replace case ids, event ids and case file names in every output by salted pseudonyms "
+    "(case-3f9a0c1d2e4b), stable for the same salt. Needs $PROTOGRAPH_SALT or --salt-file.",
+)
+@click.option(
+    "--salt-file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A file holding the secret salt for --pseudonymise (at least 16 characters; wins over $PROTOGRAPH_SALT).",
+)
+@_corpus_options(lazy=True)
 @_format_option(["table", "markdown", "json", "csv", "html"])
 def validate_command(
     cases: tuple[Path, ...],
@@ -430,19 +443,27 @@ def validate_command(
     tolerance: str,
     show_matrix: bool | None,
     engine: str | None,
-    corpus: Any,
+    pseudonymise: bool,
+    salt_file: Path | None,
+    corpus: CorpusSource,
     fmt: str,
 ) -> int:
     """Validate case timelines against a protocol (or all): what was late, by how much, under which clause.
 
-    CASES are case files (YAML or Turtle), folders of them, or folders holding events.csv (+ children.csv).
+    CASES are case files (YAML, or Turtle, RDF/XML or JSON-LD), folders of them, or folders holding events.csv
+    (+ children.csv).
     Exit status: 0 no violations (warnings and information allowed), 1 violations, 2 bad input."""
     from .cases import parse_time, read_caseload
     from .errors import InputError
     from .reports import render_validation
 
+    if salt_file is not None and not pseudonymise:
+        raise click.UsageError("--salt-file is used only with --pseudonymise")
+    if pseudonymise:
+        from .pseudonymise import salt_from
+
+        salt = salt_from(salt_file)
     when = parse_time(as_of, "--as-of", "", "--as-of") if as_of else None
-    protocols = corpus.ids() if protocol_id == "all" else [corpus.info(protocol_id).id]
     loaded = []
     seen: dict[str, str] = {}
     for path in cases:
@@ -451,6 +472,12 @@ def validate_command(
                 raise InputError(f"case id {case.id!r} is also used by {seen[case.id]}", case.source)
             seen[case.id] = case.source
             loaded.append(case)
+    if pseudonymise:  # before validation, so no output of any format can show an original id
+        from .pseudonymise import pseudonymise_cases
+
+        loaded = pseudonymise_cases(loaded, salt)
+    corpus = corpus.load()  # after the cases, so that bad case input fails at once
+    protocols = corpus.ids() if protocol_id == "all" else [corpus.info(protocol_id).id]
     engine = engine or ("batch" if len(loaded) > 1 else "reference")
     server = _connect(endpoint, corpus)
     if server is not None:
@@ -510,6 +537,9 @@ _register_optional_commands()
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning user errors into one line and exit status 2."""
+    from . import netguard
+
+    netguard.install(rdflib=False)  # before any command runs: no socket but --endpoint, ever
     try:
         status = cli.main(args=argv, prog_name="protograph", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -1,27 +1,46 @@
 """Load the ontology and protocol encodings into one rdflib Dataset.
 
 One named graph holds the ontology and its vocabularies; each protocol version has its own
-named graph, named by the protocol's IRI. Parsing never follows owl:imports (rdflib's
-parsers do not, and we never call owlrl.interpret_owl_imports nor pyshacl's
-do_owl_imports) and never touches the network (see netguard)."""
+named graph, named by the protocol's IRI. Parsing never follows owl:imports (a file holding
+one is refused; we never call owlrl.interpret_owl_imports nor pyshacl's do_owl_imports) and
+never touches the network: RDF/XML DTDs and remote JSON-LD contexts are refused before the
+parser runs, and netguard stops anything else."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+import logging
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from rdflib import RDF, Dataset, Graph, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, OWL
 
 from . import netguard
-from .errors import EncodingError, InputError
+from .errors import EncodingError, InputError, NetworkRefused
+from .inputfiles import find_line, line_of, read_text
 from .namespace import ONTOLOGY_GRAPH, PG, protocol_iri
 from .paths import data_dir
 
 T = TypeVar("T")
-_PARSE_FORMATS = {".ttl": "turtle", ".nt": "nt", ".n3": "n3"}
+_PARSE_FORMATS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".n3": "n3",
+    ".rdf": "xml",
+    ".xml": "xml",
+    ".jsonld": "json-ld",
+}
+_FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "n3": "N3", "xml": "RDF/XML", "json-ld": "JSON-LD"}
+PROTOCOL_SUFFIXES = tuple(_PARSE_FORMATS)
+MAX_RDF_BYTES = 50 * 1024 * 1024
+_DOCTYPE = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_JSON_KEY = re.compile(r'("(?:[^"\\]|\\.)*")\s*:\s*')
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 @dataclass(frozen=True)
@@ -98,29 +117,170 @@ def bundled_protocol_files() -> list[Path]:
 
 
 def parse_file(path: Path, graph: Graph | None = None, error: type = EncodingError) -> Graph:
-    """Parse one RDF file into ``graph``, turning parser failures into one-line errors."""
+    """Parse one RDF file (Turtle, N-Triples, N3, RDF/XML or JSON-LD) into ``graph``, turning
+    every fault into one line naming the file and, where there is one, the line.
+
+    The guards run before the parser, because the parser is where the network is: RDF/XML
+    with a DOCTYPE (entities, external DTDs) and JSON-LD with a remote or ``file:`` context
+    are refused, not parsed (DESIGN.md, Non-negotiables). After parsing, owl:imports and IRIs
+    holding characters no IRI may hold are refused (see :func:`_refuse_after_parse`)."""
     netguard.install()
     graph = graph if graph is not None else Graph()
     fmt = _PARSE_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise error(f"unsupported file type {path.suffix!r} (expected .ttl)", path)
-    if not path.is_file():
-        raise error("file not found", path)
+        raise error(f"unsupported file type {path.suffix!r} (expected {', '.join(_PARSE_FORMATS)})", path)
+    text = read_text(path, "an RDF file", _FORMAT_NAMES[fmt], MAX_RDF_BYTES, error)
+    if fmt == "xml":
+        _refuse_doctype(text, path, error)
+    elif fmt == "json-ld":
+        text = _checked_json_ld(text, path, error)
+    parsed = Graph()
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise error(f"cannot read file: {exc.strerror}", path) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise error(f"not UTF-8 text (byte {exc.start})", path) from None
-    try:
-        graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+        with _quiet_rdflib():
+            parsed.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except NetworkRefused as exc:  # the process-wide guard caught what the checks above missed
+        raise error(exc.problem, path) from None
     except Exception as exc:  # rdflib raises many types; each becomes one line
-        line = getattr(exc, "lines", None)
-        message = getattr(exc, "message", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise error(f"not valid Turtle: {message}", path, line) from None
+        raise error(f"not valid {_FORMAT_NAMES[fmt]}: {_parser_message(exc)}", path, _parser_line(exc)) from None
+    _refuse_after_parse(parsed, text, path, error)
+    for prefix, namespace in parsed.namespaces():
+        graph.bind(prefix, namespace, override=False)
+    graph += parsed
     return graph
+
+
+@contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib's logged warnings while it parses (an odd IRI, a literal that does not
+    fit its datatype): they would reach stderr beside our one line; faults that matter are
+    refused by the checks instead."""
+    logger = logging.getLogger("rdflib")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _parser_message(exc: Exception) -> str:
+    """The first line of a parser's message: rdflib's Turtle BadSyntax keeps the reason in
+    ``_why`` (its text starts with a useless 'at line N of <>:'), others in ``message``."""
+    message = getattr(exc, "_why", None) or getattr(exc, "message", None) or getattr(exc, "msg", None) or str(exc)
+    first = str(message).strip().splitlines()
+    return first[0][:200] if first else type(exc).__name__
+
+
+def _parser_line(exc: Exception) -> int | None:
+    """The line a parser names: Turtle's BadSyntax (0-based ``lines``), SAX's getLineNumber."""
+    lines = getattr(exc, "lines", None)
+    if isinstance(lines, int):
+        return lines + 1
+    get_line = getattr(exc, "getLineNumber", None)
+    if callable(get_line):
+        try:
+            return int(get_line())
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _refuse_doctype(text: str, path: Path, error: type) -> None:
+    """Refuse RDF/XML with a DOCTYPE or ENTITY declaration: internal entities can expand
+    quadratically (a 1 KB file held the parser for minutes) and external ones and DTDs name
+    a URL or a local file to read. RDF/XML needs neither."""
+    match = _DOCTYPE.search(text)
+    if match:
+        raise error(
+            f"RDF/XML with {match.group(0)!r} is refused: entities and DTDs are never expanded or fetched",
+            path,
+            line_of(text, match.start()),
+        )
+
+
+def _checked_json_ld(text: str, path: Path, error: type) -> str:
+    """Check JSON-LD before rdflib sees it: valid JSON, and every ``@context`` inline. A
+    context given as a string (or a list holding one) is a URL or a file path that rdflib
+    would fetch or read, and ``@import`` inside a context is one too; both are refused with
+    their line. Returns the text unchanged."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(f"not valid JSON: {exc.msg} (column {exc.colno})", path, exc.lineno) from None
+    except RecursionError:
+        raise error("not valid JSON-LD: nested too deeply", path) from None
+    if not _has_remote_context(document):
+        return text
+    for key, value, start in _json_keys(text):
+        if _is_remote(key, value):
+            named = value if isinstance(value, str) else [v for v in value if isinstance(v, str)]
+            raise error(
+                f"JSON-LD {key} {named!r} is refused: only inline @context objects are read, never a URL or a file",
+                path,
+                line_of(text, start),
+            )
+    raise error("JSON-LD names a remote or file @context, which is refused (only inline contexts)", path)
+
+
+def _is_remote(key: str, value: object) -> bool:
+    if key == "@import":
+        return True
+    if key != "@context":
+        return False
+    return isinstance(value, str) or (isinstance(value, list) and any(isinstance(v, str) for v in value))
+
+
+def _has_remote_context(node: object) -> bool:
+    """Whether any ``@context`` anywhere in a JSON document is not inline (or uses ``@import``)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if _is_remote(key, value):
+                    return True
+                stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _json_keys(text: str) -> Iterator[tuple[str, object, int]]:
+    """Each key of a (valid) JSON text with its value and the key's offset, in text order.
+    Outside strings JSON has no quote character, so a string token followed by ':' is a key."""
+    decoder = json.JSONDecoder()
+    for match in _JSON_KEY.finditer(text):
+        try:
+            key = json.loads(match.group(1))
+            value, _ = decoder.raw_decode(text, match.end())
+        except (json.JSONDecodeError, RecursionError):
+            continue
+        yield key, value, match.start()
+
+
+def _refuse_after_parse(graph: Graph, text: str, path: Path, error: type) -> None:
+    """Refuse what parsing may not let through. ``owl:imports``: protograph never follows it,
+    and a protocol or case that relies on another document would silently mean less than it
+    says, so it is refused rather than ignored. An IRI with a character that no IRI may hold
+    (space, ``<``, ``>``, ``"``, ``{``, ``}``, ...; Turtle lets ``\\u`` escapes smuggle them in):
+    such an IRI written into a query or N-Triples line would change its meaning."""
+    for target in graph.objects(None, OWL.imports):
+        raise error(
+            f"owl:imports <{target}> is refused: protograph never follows imports; "
+            "put what is needed in the file itself",
+            path,
+            find_line(text, ("owl:imports", str(OWL.imports), str(target))),
+        )
+    for triple in graph:
+        for term in triple:
+            bad = _BAD_IRI.search(term) if isinstance(term, URIRef) else None
+            if bad:
+                before = str(term)[: bad.start()]
+                raise error(
+                    f"IRI {str(term)[:80]!r} holds {bad.group(0)!r}, a character not allowed in an IRI",
+                    path,
+                    find_line(text, (before + bad.group(0), before + "\\u", before + "\\U")),
+                )
 
 
 def _protocol_of(graph: Graph, path: Path) -> tuple[str, URIRef]:
@@ -161,8 +321,9 @@ def load_corpus(
     check_user_protocols: bool = True,
 ) -> Corpus:
     """Load the ontology and protocols: the bundled ones (unless ``bundled=False``) and
-    every ``*.ttl`` in ``corpus_dirs``. User protocols are checked against the encoding
-    shapes and their quotes against their source text as they load."""
+    every protocol file in ``corpus_dirs`` (Turtle, N-Triples, N3, RDF/XML, JSON-LD). User
+    protocols are checked against the encoding shapes and their quotes against their source
+    text as they load."""
     netguard.install()
     dataset = Dataset(default_union=True)
     ontology = Graph()
@@ -175,9 +336,9 @@ def load_corpus(
         folder = Path(folder)
         if not folder.is_dir():
             raise InputError("corpus folder not found", folder)
-        found = sorted(folder.glob("*.ttl"))
+        found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in PROTOCOL_SUFFIXES)
         if not found:
-            raise InputError("corpus folder holds no .ttl protocol files", folder)
+            raise InputError(f"corpus folder holds no protocol files ({', '.join(PROTOCOL_SUFFIXES)})", folder)
         files.extend((p, False) for p in found)
     for path, is_bundled in files:
         graph = parse_file(path)

@@ -12,6 +12,7 @@ site, :func:`install` sets, once per process:
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 
@@ -48,6 +49,26 @@ def _refuse_service(ctx, part):  # noqa: ANN001 - rdflib's hook signature
     if getattr(part, "name", None) == "ServiceGraphPattern":
         raise NetworkRefused("SPARQL SERVICE is refused: protograph never queries remote endpoints")
     raise NotImplementedError  # let rdflib evaluate everything else
+
+
+_SPARQL_NOISE = re.compile(
+    r'#[^\n]*|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>'
+)
+_SPARQL_REMOTE = re.compile(r"(?<![\w?$:])(SERVICE|LOAD)(?![\w:-])", re.IGNORECASE)
+
+
+def check_sparql(query: str) -> str:
+    """Refuse SPARQL text that asks an engine to fetch (``SERVICE``, ``LOAD``) and return it.
+
+    The audit hook sees Python's sockets only: pyoxigraph opens its own from Rust, and it runs
+    ``SERVICE <url>`` and ``LOAD <url>`` (seen on 0.5.13), so text bound for either engine is
+    checked here first, with comments, strings and IRIs blanked so that a word inside them
+    does not count. Installs the guard too, for callers that run queries before loading."""
+    install()
+    match = _SPARQL_REMOTE.search(_SPARQL_NOISE.sub(" ", query))
+    if match:
+        raise NetworkRefused(f"SPARQL {match.group(1).upper()} is refused: protograph never fetches remote data")
+    return query
 
 
 def install(rdflib: bool = True) -> None:

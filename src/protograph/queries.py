@@ -10,6 +10,7 @@ from rdflib import Graph
 from rdflib.query import Result
 
 from .errors import InputError
+from .netguard import check_sparql
 from .paths import queries_dir
 
 
@@ -24,4 +25,4 @@ def load_query(name: str) -> str:
 
 def run(graph: Graph, name: str, bindings: Mapping[str, object] | None = None) -> Result:
     """Run the named query on an rdflib graph or dataset."""
-    return graph.query(load_query(name), initBindings=dict(bindings or {}))
+    return graph.query(check_sparql(load_query(name)), initBindings=dict(bindings or {}))

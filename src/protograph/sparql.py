@@ -12,6 +12,7 @@ from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 
+from .netguard import check_sparql
 from .queries import load_query
 
 
@@ -81,7 +82,7 @@ class OxigraphEngine:
         import pyoxigraph as ox
 
         substitutions = {ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()}
-        solutions = self.store.query(load_query(name), substitutions=substitutions or None)
+        solutions = self.store.query(check_sparql(load_query(name)), substitutions=substitutions or None)
         names = [v.value for v in solutions.variables]
         return [Row({n: _to_rdflib(solution[n]) for n in names}) for solution in solutions]
 
@@ -94,6 +95,6 @@ class RdflibEngine:
 
     def query(self, name: str, bindings: Mapping[str, Any] | None = None) -> list[Row]:
         """Run the named question and return its rows."""
-        result = self.graph.query(load_query(name), initBindings=dict(bindings or {}))
+        result = self.graph.query(check_sparql(load_query(name)), initBindings=dict(bindings or {}))
         names = [str(v) for v in result.vars]
         return [Row({n: row[n] for n in names}) for row in result]

@@ -1,0 +1,5 @@
+"""`python -m protograph`: the same entry point as the `protograph` command."""
+
+from .cli import main
+
+main()
