@@ -6,6 +6,9 @@ matrix and timescales, and a timeline plot of a case's events against its deadli
     case = frames.read_case("tests/data/cases/case-017-uasc-trafficked.yaml")
     frames.findings(corpus, case, "4lscb-met-2013")
     frames.matrix(corpus, case)
+
+To share a notebook without personal data, read cases with a secret salt:
+``frames.read_case(path, salt=os.environ["PROTOGRAPH_SALT"])``.
 """
 
 from __future__ import annotations
@@ -41,9 +44,16 @@ def load(corpus_dirs: list[str | Path] | None = None, bundled: bool = True) -> C
     return load_corpus([Path(d) for d in corpus_dirs or []], bundled=bundled)
 
 
-def read_case(path: str | Path, as_of: datetime | None = None) -> Case:
-    """Read one case file (YAML or Turtle); it is never modified."""
-    return read_any_case(path, as_of)
+def read_case(path: str | Path, as_of: datetime | None = None, salt: str | bytes | None = None) -> Case:
+    """Read one case file (YAML or Turtle); it is never modified. With a secret ``salt`` (at
+    least 16 characters) its id, event ids and file name are replaced by stable pseudonyms
+    (pseudonymise.py), so every frame and plot made from it shows only those."""
+    case = read_any_case(path, as_of)
+    if salt is None:
+        return case
+    from .pseudonymise import Pseudonymiser
+
+    return Pseudonymiser(salt).case(case)
 
 
 def _protocols(corpus: Corpus, protocols: str | list[str] | None) -> list[str]:
