@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from protograph.loader import Corpus, load_corpus
@@ -17,3 +19,22 @@ needs_sources = pytest.mark.skipif(
 def corpus() -> Corpus:
     """Every bundled protocol and the ontology, as one Dataset."""
     return load_corpus()
+
+
+EXAMPLES_RUN = pytest.StashKey[Counter]()
+
+
+@pytest.fixture(scope="session")
+def examples_run(pytestconfig: pytest.Config) -> Counter:
+    """Hypothesis examples run, per property; the counts are printed at the end of the run."""
+    return pytestconfig.stash.setdefault(EXAMPLES_RUN, Counter())
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Say how many examples each property-based test ran, so a reader sees what was tried."""
+    counts = config.stash.get(EXAMPLES_RUN, None)
+    if not counts:
+        return
+    terminalreporter.section("hypothesis examples run")
+    for name, count in sorted(counts.items()):
+        terminalreporter.write_line(f"{count:7,d}  {name}")

@@ -22,7 +22,7 @@ from .duties import Duty, duties
 from .loader import Corpus
 from .namespace import PG
 from .sparql import OxigraphEngine
-from .terms import label, reference_key, short_id
+from .terms import first_provision, label, reference_key, short_id
 from .timescales import Timescale, timescales
 
 AREAS = ["duty", "timescale", "definition", "indicator", "form", "rename"]
@@ -234,7 +234,9 @@ def _definitions(graph: Graph, ontology: Graph, protocol_id: str) -> dict[str, l
     facets: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     meta: dict[str, tuple[str, str, str]] = {}
     for r in engine.query("definition-differs-for-same-concept"):
-        meta[str(r.definition)] = (str(r.concept), str(r.reference), str(r.quote))
+        row = (str(r.concept), str(r.reference), str(r.quote))  # a definition citing several passages:
+        earlier = meta.get(str(r.definition), row)  # the first in document order, the same every run
+        meta[str(r.definition)] = min(earlier, row, key=lambda m: (reference_key(m[1]), m))
         if r.value is not None and short_id(r.facet) != "definedBy":
             facets[str(r.definition)][short_id(r.facet)].add(r.value)
     result: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
@@ -293,7 +295,7 @@ def _forms(graph: Graph, ontology: Graph) -> dict[str, tuple[str, str, str]]:
     for instrument in sorted(graph.subjects(PG.instrumentKind, None)):
         kind = label(ontology, graph.value(instrument, PG.instrumentKind))
         purposes = ", ".join(sorted(label(ontology, p) for p in graph.objects(instrument, PG.purpose)))
-        provision = graph.value(instrument, PG.provision)
+        provision = first_provision(graph, graph.objects(instrument, PG.provision))
         forms.setdefault(
             kind,
             (

@@ -27,7 +27,7 @@ from rdflib import RDFS, URIRef
 from .duties import Duty, due_phrase, duties
 from .loader import Corpus
 from .namespace import ACTION, EVENT, PG
-from .terms import label, short_id
+from .terms import first_provision, label, short_id
 
 KINDS = ["role", "duty", "event", "deadline", "form"]
 EDGE_KINDS = ["bears", "owed-to", "triggers", "completes", "due", "uses"]
@@ -137,7 +137,7 @@ def duty_graph(corpus: Corpus, protocols: list[str]) -> nx.DiGraph:
                 graph.add_edge(node, deadline, kind="due")
             for form in duty.forms:
                 iri = _local_iri(local, form)
-                provision = local.value(iri, PG.provision) if iri is not None else None
+                provision = first_provision(local, local.objects(iri, PG.provision)) if iri is not None else None
                 form_node = f"form:{protocol}:{form}"
                 _add_node(
                     graph,

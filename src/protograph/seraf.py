@@ -142,7 +142,7 @@ def load_rules(graph: Graph) -> SerafRules:
     tool = tools[0]
     lists: dict[str, list[Indicator]] = {}
     list_names: dict[URIRef, str] = {}
-    for indicator_list in graph.subjects(RDF.type, PG.IndicatorList):
+    for indicator_list in sorted(graph.subjects(RDF.type, PG.IndicatorList)):  # stable list order
         name = _LIST_KINDS.get(graph.value(indicator_list, PG.listKind))
         if name is None:
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from rdflib import RDFS, Graph, URIRef
 
@@ -28,3 +29,11 @@ def reference_key(reference: str) -> tuple:
     numeric = bool(re.match(r"^\d", text)) or appendix
     parts = tuple(int(p) if p.isdigit() else p for p in _NUMBER.split(text) if p not in ("", ".", "-"))
     return (0 if numeric and not appendix else 1 if appendix else 2, parts)
+
+
+def first_provision(graph: Graph, provisions: Iterable[object]) -> object | None:
+    """Of the passages a fact cites, the first in document order (the same one every run,
+    whatever order the graph returns them in); None when it cites none."""
+    from .namespace import PG
+
+    return min(provisions, key=lambda p: (reference_key(str(graph.value(p, PG.reference) or "")), str(p)), default=None)
