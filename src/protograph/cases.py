@@ -111,25 +111,26 @@ class Case:
 @cache
 def event_type_ids() -> frozenset[str]:
     """The event type ids case files may use (from ontology/vocab)."""
-    return _vocab_ids("pg:EventType")
+    from .namespace import PG
+
+    return _vocab_ids(PG.EventType)
 
 
 @cache
 def role_ids() -> frozenset[str]:
     """The role ids case files may use (roles with a pg:caseId)."""
-    return _vocab_ids("pg:Role")
-
-
-def _vocab_ids(kind: str) -> frozenset[str]:
-    from rdflib import RDF, Graph
-
-    from .loader import ontology_files, parse_file
     from .namespace import PG
 
-    graph = Graph()
-    for path in ontology_files():
-        parse_file(path, graph)
-    cls = {"pg:EventType": PG.EventType, "pg:Role": PG.Role}[kind]
+    return _vocab_ids(PG.Role)
+
+
+def _vocab_ids(cls: object) -> frozenset[str]:
+    from rdflib import RDF
+
+    from .loader import ontology_graph
+    from .namespace import PG
+
+    graph = ontology_graph(copy=False)
     return frozenset(str(i) for s in graph.subjects(RDF.type, cls) for i in graph.objects(s, PG.caseId))
 
 

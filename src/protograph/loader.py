@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -109,6 +110,28 @@ def ontology_files() -> list[Path]:
     """The ontology file and every vocabulary file, in a stable order."""
     folder = data_dir("ontology")
     return [folder / "protograph.ttl", *sorted((folder / "vocab").glob("*.ttl"))]
+
+
+@cache
+def _parsed_ontology() -> Graph:
+    graph = Graph()
+    for path in ontology_files():
+        parse_file(path, graph)
+    return graph
+
+
+def ontology_graph(copy: bool = True) -> Graph:
+    """The ontology and its vocabularies, parsed once a process (reading cases needs their
+    event types and roles before the corpus loads). A fresh copy unless ``copy=False``, for
+    a caller that only reads it."""
+    parsed = _parsed_ontology()
+    if not copy:
+        return parsed
+    graph = Graph()
+    for prefix, namespace in parsed.namespaces():
+        graph.bind(prefix, namespace)
+    graph += parsed
+    return graph
 
 
 def bundled_protocol_files() -> list[Path]:
@@ -326,9 +349,7 @@ def load_corpus(
     text as they load."""
     netguard.install()
     dataset = Dataset(default_union=True)
-    ontology = Graph()
-    for path in ontology_files():
-        parse_file(path, ontology)
+    ontology = ontology_graph()
     dataset.graph(ONTOLOGY_GRAPH).__iadd__(ontology)
     corpus = Corpus(dataset, ontology_graph=ontology)
     files: list[tuple[Path, bool]] = [(p, True) for p in bundled_protocol_files()] if bundled else []
