@@ -300,10 +300,7 @@ def obligations(
     not_applicable: list[tuple[Checkable, str]] = []
     by_type = case.events_by_type
     for check in checks:
-        if check.threshold is None and check.duty.trigger not in by_type:
-            triggers = []  # the common case, decided without a call
-        else:
-            triggers = trigger_events(check, case)
+        triggers = trigger_events(check, case)
         if not triggers:
             not_applicable.append((check, "not triggered"))
             continue

@@ -65,6 +65,19 @@ def duty_summary(d: Duty) -> str:
     return "; ".join(parts)
 
 
+def _duty_change(kind: str, a: Duty | None, b: Duty | None) -> Change:
+    """One duty change, each side with its clause, summary and quote."""
+    either = a if a is not None else b
+    assert either is not None
+    return Change(
+        kind,
+        "duty",
+        f"{either.action} after {either.trigger or '—'}",
+        (a.provision, duty_summary(a), a.quote) if a is not None else None,
+        (b.provision, duty_summary(b), b.quote) if b is not None else None,
+    )
+
+
 def _duty_changes(a: list[Duty], b: list[Duty]) -> list[Change]:
     def key(d: Duty) -> tuple:
         return (d.action, d.trigger, d.bearers)
@@ -95,15 +108,7 @@ def _duty_changes(a: list[Duty], b: list[Duty]) -> list[Change]:
         pairs = _pair_by_wording(la, rb, unique_pairs=bool(k[1]))
         for da, db in pairs:
             if compare(da) != compare(db):
-                changes.append(
-                    Change(
-                        "changed",
-                        "duty",
-                        f"{da.action} after {da.trigger or '—'}",
-                        (da.provision, duty_summary(da), da.quote),
-                        (db.provision, duty_summary(db), db.quote),
-                    )
-                )
+                changes.append(_duty_change("changed", da, db))
         paired = {id(d) for pair in pairs for d in pair}
         unmatched_a += [d for d in la if id(d) not in paired]
         unmatched_b += [d for d in rb if id(d) not in paired]
@@ -117,39 +122,11 @@ def _duty_changes(a: list[Duty], b: list[Duty]) -> list[Change]:
         la, rb = by_action_a.get(k, []), by_action_b.get(k, [])
         pairs = _pair_by_wording(la, rb, unique_pairs=bool(k[1]))
         for da, db in pairs:
-            changes.append(
-                Change(
-                    "changed",
-                    "duty",
-                    f"{da.action} after {da.trigger or '—'}",
-                    (da.provision, duty_summary(da), da.quote),
-                    (db.provision, duty_summary(db), db.quote),
-                )
-            )
+            changes.append(_duty_change("changed", da, db))
         paired_a = {id(da) for da, _ in pairs}
         paired_b = {id(db) for _, db in pairs}
-        for d in la:
-            if id(d) not in paired_a:
-                changes.append(
-                    Change(
-                        "removed",
-                        "duty",
-                        f"{d.action} after {d.trigger or '—'}",
-                        (d.provision, duty_summary(d), d.quote),
-                        None,
-                    )
-                )
-        for d in rb:
-            if id(d) not in paired_b:
-                changes.append(
-                    Change(
-                        "added",
-                        "duty",
-                        f"{d.action} after {d.trigger or '—'}",
-                        None,
-                        (d.provision, duty_summary(d), d.quote),
-                    )
-                )
+        changes += [_duty_change("removed", d, None) for d in la if id(d) not in paired_a]
+        changes += [_duty_change("added", None, d) for d in rb if id(d) not in paired_b]
     return changes
 
 
