@@ -3,8 +3,12 @@ and the Chromium that the page tests drive."""
 
 from __future__ import annotations
 
+import os
+import resource
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -64,3 +68,66 @@ class Listener:
         self.stop.set()
         self.thread.join()
         self.sock.close()
+
+
+# --- reading an encoded protocol graph (the protocol tests) ---------------------------------
+
+
+def quote_of(g, fact) -> str:  # noqa: ANN001 - an rdflib graph and node
+    """The quote of the (one) passage a fact cites."""
+    from protograph.namespace import PG
+
+    return str(g.value(g.value(fact, PG.provision), PG.quote))
+
+
+def reference_of(g, fact) -> str:  # noqa: ANN001
+    """The reference of the (one) passage a fact cites."""
+    from protograph.namespace import PG
+
+    return str(g.value(g.value(fact, PG.provision), PG.reference))
+
+
+def quotes_of(g, fact) -> list[str]:  # noqa: ANN001
+    """The quotes of every passage a fact cites."""
+    from protograph.namespace import PG
+
+    return [str(g.value(prov, PG.quote)) for prov in g.objects(fact, PG.provision)]
+
+
+def references_of(g, fact) -> set[str]:  # noqa: ANN001
+    """The references of every passage a fact cites."""
+    from protograph.namespace import PG
+
+    return {str(g.value(prov, PG.reference)) for prov in g.objects(fact, PG.provision)}
+
+
+def duration(g, node):  # noqa: ANN001, ANN201
+    """An OWL-Time duration node as (number, unit)."""
+    from rdflib.namespace import TIME
+
+    return g.value(node, TIME.numericDuration).toPython(), g.value(node, TIME.unitType)
+
+
+# --- the installed command, in its own process -----------------------------------------------
+
+PROTOGRAPH = Path(sys.executable).with_name("protograph")
+
+
+def run_protograph(args: list[str], cwd: Path, memory_limit: int | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``protograph`` command as users do (its own process, so the network
+    guard is the one they get); a hang fails the test at the 60 s timeout. With
+    ``memory_limit`` (bytes of address space) the process cannot hold a file larger than it."""
+
+    def limit() -> None:
+        if memory_limit is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+
+    return subprocess.run(
+        [str(PROTOGRAPH), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "PROTOGRAPH_DEBUG"},
+        preexec_fn=limit,
+    )

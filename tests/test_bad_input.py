@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -27,8 +26,9 @@ from pathlib import Path
 
 import pytest
 
+from support import run_protograph
+
 BAD = Path(__file__).parent / "data" / "bad"
-PROTOGRAPH = Path(sys.executable).with_name("protograph")
 COMMANDS = {
     "case": ["validate", "--quiet", "--protocol", "herts-tc-2016"],
     "corpus": ["list", "--corpus"],
@@ -45,23 +45,7 @@ def manifest() -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-def run(args: list[str], cwd: Path, memory_limit: int | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``protograph`` command; a hang fails the test at the timeout. With
-    ``memory_limit`` (bytes of address space) the process cannot hold a file larger than it."""
-
-    def limit() -> None:
-        if memory_limit is not None:
-            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-
-    return subprocess.run(
-        [str(PROTOGRAPH), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={k: v for k, v in os.environ.items() if k != "PROTOGRAPH_DEBUG"},
-        preexec_fn=limit,
-    )
+run = run_protograph
 
 
 def digests(entry: Path) -> dict[str, str]:

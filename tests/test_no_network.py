@@ -6,7 +6,6 @@ nothing here replaces or mocks the guard."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -14,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from support import Listener
-
-PROTOGRAPH = Path(sys.executable).with_name("protograph")
+from support import Listener, run_protograph
 
 
 @pytest.fixture
@@ -28,15 +25,7 @@ def listener():
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``protograph`` command in its own process (60 s, so a hang fails)."""
-    return subprocess.run(
-        [str(PROTOGRAPH), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={k: v for k, v in os.environ.items() if k != "PROTOGRAPH_DEBUG"},
-    )
+    return run_protograph(list(args), cwd)
 
 
 def refused(result: subprocess.CompletedProcess[str], fragment: str) -> None:

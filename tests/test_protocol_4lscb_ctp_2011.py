@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from rdflib import RDF, RDFS, SKOS, URIRef
 from rdflib import namespace as rdf_ns
 
 from protograph.namespace import ACTION, CONCEPT, COND, EVENT, INSTR, PG, PURPOSE, ROLE, TOPIC, protocol_iri
+from support import duration as duration_of
+from support import quote_of, reference_of
 
 PID = "4lscb-ctp-2011"
 P = f"https://w3id.org/protograph/protocol/{PID}/"
@@ -24,16 +24,7 @@ def node(local: str) -> URIRef:
 
 
 def duration(g, ts, which):
-    d = g.value(ts, which)
-    return Decimal(str(g.value(d, rdf_ns.TIME.numericDuration))), g.value(d, rdf_ns.TIME.unitType)
-
-
-def quote_of(g, fact) -> str:
-    return str(g.value(g.value(fact, PG.provision), PG.quote))
-
-
-def reference_of(g, fact) -> str:
-    return str(g.value(g.value(fact, PG.provision), PG.reference))
+    return duration_of(g, g.value(ts, which))
 
 
 def test_4lscb_ctp_2011_is_first_version_dated_november_2011_covering_four_areas(g):

@@ -10,6 +10,8 @@ from rdflib import RDF, SKOS, URIRef
 from rdflib import namespace as rdf_ns
 
 from protograph.namespace import ACTION, CONCEPT, COND, EVENT, INSTR, PG, PURPOSE, ROLE, TOPIC, protocol_iri
+from support import duration as duration_of
+from support import quotes_of, references_of
 
 DCTERMS, PROV, TIME = rdf_ns.DCTERMS, rdf_ns.PROV, rdf_ns.TIME
 
@@ -27,16 +29,7 @@ def node(local: str) -> URIRef:
 
 
 def duration(g, ts, which):
-    d = g.value(ts, which)
-    return Decimal(str(g.value(d, TIME.numericDuration))), g.value(d, TIME.unitType)
-
-
-def quotes_of(g, fact) -> list[str]:
-    return [str(g.value(prov, PG.quote)) for prov in g.objects(fact, PG.provision)]
-
-
-def references_of(g, fact) -> set[str]:
-    return {str(g.value(prov, PG.reference)) for prov in g.objects(fact, PG.provision)}
+    return duration_of(g, g.value(ts, which))
 
 
 def members(g, lst) -> set[URIRef]:

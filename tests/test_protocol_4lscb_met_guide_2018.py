@@ -9,6 +9,7 @@ from rdflib import namespace as rns
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from protograph.namespace import ACTION, CONCEPT, COND, EVENT, INSTR, PG, PURPOSE, ROLE, TOPIC, protocol_iri
+from support import duration, quotes_of, reference_of
 
 ID = "4lscb-met-guide-2018"
 P = Namespace(str(protocol_iri(ID)) + "/")
@@ -17,18 +18,6 @@ P = Namespace(str(protocol_iri(ID)) + "/")
 @pytest.fixture(scope="module")
 def g(corpus):
     return corpus.graph(ID)
-
-
-def quotes_of(g, fact) -> list[str]:
-    return [str(g.value(prov, PG.quote)) for prov in g.objects(fact, PG.provision)]
-
-
-def reference_of(g, fact) -> str:
-    return str(g.value(g.value(fact, PG.provision), PG.reference))
-
-
-def duration(g, node):
-    return g.value(node, rns.TIME.numericDuration).toPython(), g.value(node, rns.TIME.unitType)
 
 
 def labels_of_list(g, lst) -> set[str]:

@@ -10,6 +10,7 @@ from rdflib import namespace as rns
 from rdflib.namespace import PROV, SKOS
 
 from protograph.namespace import ACTION, CONCEPT, EVENT, INSTR, PG, PURPOSE, ROLE, TOPIC, protocol_iri
+from support import duration, quote_of, reference_of
 
 ID = "herts-tc-2016"
 P = Namespace(str(protocol_iri(ID)) + "/")
@@ -19,18 +20,6 @@ HOUR, DAY, MONTH, MINUTE = (rns.TIME.unitHour, rns.TIME.unitDay, rns.TIME.unitMo
 @pytest.fixture(scope="module")
 def g(corpus):
     return corpus.graph(ID)
-
-
-def quote_of(g, fact) -> str:
-    return str(g.value(g.value(fact, PG.provision), PG.quote))
-
-
-def reference_of(g, fact) -> str:
-    return str(g.value(g.value(fact, PG.provision), PG.reference))
-
-
-def duration(g, node):
-    return g.value(node, rns.TIME.numericDuration).toPython(), g.value(node, rns.TIME.unitType)
 
 
 def span(g, timescale):

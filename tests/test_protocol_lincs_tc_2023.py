@@ -13,6 +13,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from protograph.namespace import ACTION, CONCEPT, COND, EVENT, INSTR, PG, PURPOSE, ROLE, TOPIC, protocol_iri
 from protograph.paths import sources_dir
+from support import duration, quote_of, reference_of
 
 ID = "lincs-tc-2023"
 P = Namespace(str(protocol_iri(ID)) + "/")
@@ -40,18 +41,6 @@ def slug(heading: str) -> str:
 @pytest.fixture(scope="module")
 def g(corpus):
     return corpus.graph(ID)
-
-
-def quote_of(g, fact) -> str:
-    return str(g.value(g.value(fact, PG.provision), PG.quote))
-
-
-def reference_of(g, fact) -> str:
-    return str(g.value(g.value(fact, PG.provision), PG.reference))
-
-
-def duration(g, node):
-    return g.value(node, rns.TIME.numericDuration).toPython(), g.value(node, rns.TIME.unitType)
 
 
 def test_lincs_tc_2023_references_are_heading_slugs(g):
