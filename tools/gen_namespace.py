@@ -32,6 +32,7 @@ TOPIC = Namespace(BASE + "topic/")
 PURPOSE = Namespace(BASE + "purpose/")
 INSTR = Namespace(BASE + "instrument/")
 CONCEPT = Namespace(BASE + "concept/")
+OBL = Namespace(BASE + "obligation/")
 PROTOCOL_BASE = BASE + "protocol/"
 ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
 

@@ -15,6 +15,7 @@ TOPIC = Namespace(BASE + "topic/")
 PURPOSE = Namespace(BASE + "purpose/")
 INSTR = Namespace(BASE + "instrument/")
 CONCEPT = Namespace(BASE + "concept/")
+OBL = Namespace(BASE + "obligation/")
 PROTOCOL_BASE = BASE + "protocol/"
 ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
 
@@ -31,10 +32,12 @@ class PG(DefinedNamespace):
     _NS = Namespace("https://w3id.org/protograph/ns#")
 
     Action: URIRef
+    Cap: URIRef
     Case: URIRef
     CaseEvent: URIRef
     Component: URIRef
     Condition: URIRef
+    CountingWindow: URIRef
     DatedName: URIRef
     Deadline: URIRef
     DefinedConcept: URIRef
@@ -43,6 +46,7 @@ class PG(DefinedNamespace):
     EncodedFact: URIRef
     EventType: URIRef
     ExploitationType: URIRef
+    ExtendablePeriod: URIRef
     Form: URIRef
     Indicator: URIRef
     IndicatorList: URIRef
@@ -52,16 +56,22 @@ class PG(DefinedNamespace):
     Mention: URIRef
     Modality: URIRef
     Obligation: URIRef
+    OpenEndedPeriod: URIRef
     Period: URIRef
     ProcessStage: URIRef
     ProtocolVersion: URIRef
     Provision: URIRef
     Purpose: URIRef
+    QualifyingPeriod: URIRef
+    Recurrence: URIRef
     RiskLevel: URIRef
     RiskWindow: URIRef
     Role: URIRef
+    ScheduledPoint: URIRef
     ScoreBand: URIRef
     ScoreRule: URIRef
+    SharedObligation: URIRef
+    Step: URIRef
     Threshold: URIRef
     TimeFrame: URIRef
     Timescale: URIRef
@@ -72,6 +82,8 @@ class PG(DefinedNamespace):
     ageAtLeast: URIRef
     ageBelow: URIRef
     ageBelowIfDisabled: URIRef
+    ageDisputed: URIRef
+    alignedTo: URIRef
     appliesToList: URIRef
     area: URIRef
     asOf: URIRef
@@ -115,6 +127,7 @@ class PG(DefinedNamespace):
     historicalName: URIRef
     immediate: URIRef
     inProtocol: URIRef
+    includesAgeDisputed: URIRef
     instrumentKind: URIRef
     involvesRole: URIRef
     issuer: URIRef
@@ -133,6 +146,7 @@ class PG(DefinedNamespace):
     modality: URIRef
     must: URIRef
     mustNot: URIRef
+    notCheckable: URIRef
     obligationOf: URIRef
     outcomeEvent: URIRef
     performedBy: URIRef
@@ -150,6 +164,7 @@ class PG(DefinedNamespace):
     requiresPriorEvent: URIRef
     riskLevel: URIRef
     roleIn: URIRef
+    scopeNote: URIRef
     scoringTool: URIRef
     severity: URIRef
     should: URIRef
@@ -159,6 +174,7 @@ class PG(DefinedNamespace):
     stageNumber: URIRef
     termUsed: URIRef
     timeFrame: URIRef
+    timescale: URIRef
     to: URIRef
     topic: URIRef
     trigger: URIRef
@@ -168,6 +184,7 @@ class PG(DefinedNamespace):
     triggerThreshold: URIRef
     triggeredBy: URIRef
     uasc: URIRef
+    uniqueReason: URIRef
     unitWorkingDay: URIRef
     usedFrom: URIRef
     usedUntil: URIRef
