@@ -162,15 +162,22 @@ def test_4lscb_met_2013_police_send_details_of_children_missing_24_hours_to_nati
     assert set(g.objects(duty, PG.bearer)) == {ROLE["police"]}
     assert g.value(duty, PG.recipient) == ROLE["national-missing-persons-bureau"]
     assert g.value(duty, PG.trigger) == EVENT["missing"]
-    ts = g.value(duty, PG.deadline)
+    # "missing more than 24 hours": owed once 24 hours have passed, so a qualifying period, not a deadline
+    assert g.value(duty, PG.deadline) is None
+    ts = g.value(duty, PG.timescale)
+    assert (ts, RDF.type, PG.QualifyingPeriod) in g
     assert duration(g, ts, PG.maxDuration) == (24, TIME.unitHour)
     assert g.value(ts, PG.relativeTo) == EVENT["missing"]
+    assert g.value(duty, PG.cancelledBy) == EVENT["returned"]
 
 
 def test_4lscb_met_2013_police_review_absent_reports_after_usually_6_to_8_hours(g):
     duty = node("duty-5.3.1-police-review-absent")
     assert str(g.value(duty, PG.triggerCategory)) == "absent"
-    ts = g.value(duty, PG.deadline)
+    # "after a defined period of time, usually 6-8 hours": when the review happens, not a due time
+    assert g.value(duty, PG.deadline) is None
+    ts = g.value(duty, PG.timescale)
+    assert (ts, RDF.type, PG.ScheduledPoint) in g
     assert duration(g, ts, PG.minDuration) == (6, TIME.unitHour)
     assert duration(g, ts, PG.maxDuration) == (8, TIME.unitHour)
     assert g.value(ts, PG.soft).toPython() is True
@@ -253,7 +260,7 @@ def test_4lscb_met_2013_nrm_has_four_stages_and_a_45_day_reflection_period(g):
     assert g.value(stages[2], PG.outcomeEvent) == EVENT["nrm-referral"]
     assert g.value(stages[4], PG.outcomeEvent) == EVENT["conclusive-decision"]
     ts = node("ts-app-3-reflection-period-45-days")
-    assert (ts, RDF.type, PG.Period) in g
+    assert (ts, RDF.type, PG.ExtendablePeriod) in g  # "an extendable reflection and recovery period"
     assert g.value(ts, PG.relativeTo) == EVENT["reasonable-grounds-decision"]
     assert duration(g, ts, PG.maxDuration) == (45, TIME.unitDay)
 

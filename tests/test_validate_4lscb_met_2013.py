@@ -4,8 +4,10 @@ disagree, 4lscb-ctp-2011), worked out by hand from the protocol text first.
 Hand reckoning (4lscb-met-2013):
 * 5.2 "the police that must be contacted" when a child is not where expected: every missing
   event, no timescale (must -> Violation if never).
-* 5.2 National Missing People Bureau: details of a child recorded MISSING for more than 24 hours,
-  due 24 h after the missing event; a return by then ends it (pg:cancelledBy returned).
+* 5.2 National Missing People Bureau: details of a child recorded MISSING for more than 24 hours.
+  The 24 hours are a qualifying period, not a deadline: the details are owed once the child has been
+  missing 24 hours, a return before then ends the duty (pg:cancelledBy returned), and no time is set
+  by which they are sent after that (an open duty until sent, never late).
 * 5.2 CYP "missing and not returned": owed while the child is missing; any return ends it.
 * 5.3.1 return interview for a looked-after child "within a maximum of 72 hours" of return
   (should, but soft: 'although individual circumstances will impact on this timescale' -> Info;
@@ -18,6 +20,8 @@ notice depend on circumstances a timeline does not record.
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from protograph.cases import read_case
 from protograph.compliance import outcomes
@@ -40,16 +44,9 @@ def test_compliant_looked_after_missing_episode_has_no_findings_return_interview
     result = validate_case(corpus, case, PID)
     assert result.findings == []
     met = {o.duty: o for o in outcomes(result) if o.status == "met"}
-    assert set(met) == {
-        "duty-5.2-contact-police-not-where-expected",
-        "duty-5.2-notify-national-bureau",
-        "duty-5.3.1-return-interview-looked-after",
-    }
+    assert {"duty-5.2-contact-police-not-where-expected", "duty-5.3.1-return-interview-looked-after"} <= set(met)
     ri = met["duty-5.3.1-return-interview-looked-after"]
     assert ri.deadline == "2024-05-15T19:00:00+01:00" == ri.actual  # exactly on the 72-hour boundary
-    bureau = met["duty-5.2-notify-national-bureau"]
-    assert bureau.deadline == "2024-05-11T22:00:00+01:00"
-    assert bureau.actual == "2024-05-11T21:30:00+01:00"
     # the CYP for a child "missing and not returned" ended when the child came back
     ended = {o.duty: o.reason for o in outcomes(result) if o.status == "not applicable"}
     assert ended["duty-5.2-cyp-missing-not-returned"] == "ended by returned at 2024-05-12T19:00:00+01:00"
@@ -63,7 +60,7 @@ def test_compliant_looked_after_missing_episode_has_no_findings_return_interview
         assert duty not in {o.duty for o in outcomes(result)}
 
 
-def test_return_interview_one_minute_past_72_hours_is_late_and_bureau_at_exactly_24_hours_is_on_time(corpus):
+def test_return_interview_one_minute_past_72_hours_is_late(corpus):
     result = validate_case(corpus, _case("case-met-2013-return-interview-one-minute-late"), PID)
     assert _rows(result) == [
         (
@@ -76,9 +73,27 @@ def test_return_interview_one_minute_past_72_hours_is_late_and_bureau_at_exactly
             "1 min",
         )
     ]
-    bureau = next(o for o in outcomes(result) if o.duty == "duty-5.2-notify-national-bureau")
-    assert bureau.status == "met"
-    assert bureau.deadline == bureau.actual == "2024-06-04T16:00:00+01:00"
+
+
+QUALIFYING = "checker (issue #15): 'missing more than 24 hours' is a qualifying period, not a deadline"
+
+
+@pytest.mark.xfail(strict=True, reason=QUALIFYING)
+@pytest.mark.parametrize(
+    ("name", "sent"),
+    [
+        ("case-met-2013-compliant-looked-after-missing-episode", "2024-05-11T21:30:00+01:00"),
+        ("case-met-2013-return-interview-one-minute-late", "2024-06-04T16:00:00+01:00"),
+    ],
+)
+def test_bureau_details_for_a_child_missing_more_than_24_hours_are_met_and_not_ended_by_a_later_return(
+    corpus, name, sent
+):
+    # both children were still missing at 24 hours and came back later: the details were owed and sent
+    bureau = next(
+        o for o in outcomes(validate_case(corpus, _case(name), PID)) if o.duty == "duty-5.2-notify-national-bureau"
+    )
+    assert (bureau.status, bureau.deadline, bureau.actual) == ("met", None, sent)
 
 
 def test_return_interview_at_80_hours_late_under_met_2013_but_ctp_2011_sets_no_return_interview(corpus):
