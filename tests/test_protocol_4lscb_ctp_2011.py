@@ -148,9 +148,35 @@ def test_4lscb_ctp_2011_child_missing_from_care_notified_to_police_and_childrens
     assert g.value(duty, PG.trigger) == EVENT.missing
     assert g.value(duty, PG.condition) == COND["looked-after"]
     assert set(g.objects(duty, PG.recipient)) == {ROLE.police, ROLE["childrens-services"]}
+    # "a child victim": a child suspected of having been trafficked, not every looked-after child
+    assert g.value(duty, PG.requiresPriorEvent) == EVENT["trafficking-suspected"]
     ts = g.value(duty, PG.deadline)
     assert g.value(ts, PG.immediate).toPython() is True
     assert g.value(ts, PG.topic) == TOPIC["report-missing"]
+
+
+def test_4lscb_ctp_2011_duties_after_a_generic_trigger_apply_only_where_trafficking_is_suspected(g):
+    # a referral, a safeguarding, a missing episode or fingerprints start these duties only in a
+    # case that already shows a trafficking suspicion (the protocol's scope, and 14.3's
+    # "potentially trafficked child", 17.1's "child victim", 13.3's "child trafficking investigations")
+    for local in (
+        "duty-12.5-decide-course-of-action",
+        "duty-13.1-convene-strategy-discussion",
+        "duty-13.3-commence-nrm",
+        "duty-14.2-joint-visit",
+        "duty-14.3-notify-police-ukba-if-missing",
+        "duty-14.5-photograph-age-5",
+        "duty-14.5-dna-age-5",
+        "duty-14.5-fingerprints-age-5",
+        "duty-14.8-check-fingerprints-database",
+        "duty-17.1-notify-missing-immediately",
+        "duty-17.1-follow-missing-procedures",
+    ):
+        duty = node(local)
+        assert g.value(duty, PG.trigger) != EVENT["trafficking-suspected"], local
+        assert g.value(duty, PG.requiresPriorEvent) == EVENT["trafficking-suspected"], local
+    # 14.3: the contingency plan belongs to the Local Authority's planning of "that child's care"
+    assert g.value(node("duty-14.3-notify-police-ukba-if-missing"), PG.condition) == COND["looked-after"]
 
 
 def test_4lscb_ctp_2011_suspected_trafficked_child_found_notify_police_childrens_services_and_health(g):
@@ -205,7 +231,11 @@ def test_4lscb_ctp_2011_cypr_required_for_child_under_18_at_risk_alerts_partner_
     assert g.value(form, PG.instrumentKind) == INSTR.cypr
     assert g.value(form, PG.purpose) == PURPOSE["alert-childrens-services"]
     duty = node("duty-12.3-cypr-child-at-risk")
-    assert g.value(duty, PG.ageBelow).toPython() == 18
+    # "a child (a person under 18 years of age)" is the definition of a child, not a bound of
+    # its own: the definition carries it, and the duty covers an age-disputed person (10.4)
+    assert g.value(duty, PG.ageBelow) is None
+    assert g.value(node("def-12.3-child-under-18"), PG.ageBelow).toPython() == 18
+    assert g.value(duty, PG.includesAgeDisputed).toPython() is True
     assert g.value(duty, PG.modality) == PG.must
     assert g.value(duty, PG.form) == form
     assert g.value(node("duty-12.1-submit-cypr"), PG.form) == form
@@ -378,9 +408,10 @@ def test_4lscb_ctp_2011_quotes_are_the_sentence_carrying_the_fact(g):
         assert quote_of(g, node(local)) == quote, local
 
 
-def test_4lscb_ctp_2011_journey_over_a_year_is_a_one_year_lower_bound_period(g):
+def test_4lscb_ctp_2011_journey_over_a_year_is_an_open_ended_period_from_one_year(g):
+    # "can take over a year": a lower bound with no upper one, not a period of one year
     ts = node("ts-4.3-journey-over-a-year")
-    assert (ts, RDF.type, PG.Period) in g
+    assert set(g.objects(ts, RDF.type)) == {PG.OpenEndedPeriod}
     assert duration(g, ts, PG.minDuration) == (1, rdf_ns.TIME.unitYear)
     assert duration(g, ts, PG.maxDuration) == (1, rdf_ns.TIME.unitYear)
     assert "over a year" in str(g.value(ts, RDFS.label))

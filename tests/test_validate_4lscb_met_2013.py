@@ -117,9 +117,11 @@ def test_return_interview_at_80_hours_late_under_met_2013_but_ctp_2011_sets_no_r
     ctp = validate_case(corpus, case, "4lscb-ctp-2011")
     assert ctp.findings == []
     assert not [o for o in outcomes(ctp) if o.action == "conduct-return-interview"]
-    assert {o.duty for o in outcomes(ctp) if o.status == "met"} == {
-        "duty-17.1-notify-missing-immediately",
-        "duty-14.3-notify-police-ukba-if-missing",
+    # ctp-2011 17.1 and 14.3 are owed for a child victim of trafficking ("a child victim",
+    # "a potentially trafficked child"); this timeline records no trafficking suspicion
+    assert {o.duty: o.reason for o in outcomes(ctp) if o.duty.startswith(("duty-17.1-", "duty-14.3-"))} == {
+        "duty-17.1-notify-missing-immediately": "no trafficking-suspected before missing at 2024-09-09T20:00:00+01:00",
+        "duty-14.3-notify-police-ukba-if-missing": "no trafficking-suspected before missing at 2024-09-09T20:00:00+01:00",
     }
 
 
