@@ -144,6 +144,8 @@ def test_4lscb_met_guide_2018_looked_after_return_interview_within_a_maximum_of_
 
 def test_4lscb_met_guide_2018_police_review_usually_6_to_8_hours_and_immediate_safe_and_well_interview(g):
     ts = P["ts-43-police-review-6-8h"]
+    assert (ts, RDF.type, PG.ScheduledPoint) in g  # "after a defined period of time, usually 6-8 hours"
+    assert g.value(P["duty-43-police-review-and-recontact"], PG.timescale) == ts
     assert duration(g, g.value(ts, PG.minDuration)) == (6, rns.TIME.unitHour)
     assert duration(g, g.value(ts, PG.maxDuration)) == (8, rns.TIME.unitHour)
     assert g.value(ts, PG.soft).toPython() is True
@@ -164,6 +166,8 @@ def test_4lscb_met_guide_2018_missing_more_than_24_hours_sent_to_national_missin
 
 def test_4lscb_met_guide_2018_unsupervised_time_starts_at_no_more_than_half_an_hour(g):
     ts = P["ts-74-unsupervised-half-hour"]
+    assert (ts, RDF.type, PG.Cap) in g  # "no more than half an hour ... in one go": a cap, not a due time
+    assert (P["ts-74-rise-half-hour-intervals"], RDF.type, PG.Step) in g  # "rises in half hour intervals"
     assert g.value(ts, PG.topic) == TOPIC["unsupervised-time"]
     assert duration(g, g.value(ts, PG.maxDuration)) == (0.5, rns.TIME.unitHour)
     rise = P["ts-74-rise-half-hour-intervals"]
@@ -280,11 +284,15 @@ def test_4lscb_met_guide_2018_names_ukba_ukhtc_lscb_and_nps(g):
     assert ("NPS", ROLE["probation-yot"]) in terms
 
 
-def test_4lscb_met_guide_2018_bureau_24_hours_is_a_deadline_ended_by_return_as_in_met_2013(g):
+def test_4lscb_met_guide_2018_bureau_24_hours_is_a_qualifying_period_ended_by_return(g):
+    """'Details of individuals missing more than 24 hours are automatically sent': the 24 hours
+    say which children the details are sent for, not by when (issue #15)."""
     duty = P["duty-97-notify-national-bureau"]
-    ts = g.value(duty, PG.deadline)
+    assert g.value(duty, PG.deadline) is None
+    ts = g.value(duty, PG.timescale)
     assert ts == P["ts-97-missing-more-than-24h"]
-    assert (ts, RDF.type, PG.Deadline) in g
+    assert (ts, RDF.type, PG.QualifyingPeriod) in g
+    assert (ts, RDF.type, PG.Deadline) not in g
     assert duration(g, g.value(ts, PG.maxDuration)) == (24, rns.TIME.unitHour)
     assert g.value(ts, PG.relativeTo) == EVENT.missing
     assert g.value(duty, PG.cancelledBy) == EVENT.returned
