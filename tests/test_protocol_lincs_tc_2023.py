@@ -241,7 +241,7 @@ def test_lincs_tc_2023_screening_tool_must_be_completed_when_exploitation_suspec
 
 def test_lincs_tc_2023_mace_business_is_weekly(g):
     ts = P["ts-national-referral-mechanism-nrm-weekly-mace-business"]
-    assert (ts, RDF.type, PG.Period) in g
+    assert (ts, RDF.type, PG.Recurrence) in g  # 'weekly': a recurrence, not a deadline
     assert g.value(ts, PG.recurring).toPython() is True
     assert duration(g, g.value(ts, PG.minDuration)) == (1, rns.TIME.unitWeek)
     assert duration(g, g.value(ts, PG.maxDuration)) == (1, rns.TIME.unitWeek)
@@ -376,6 +376,8 @@ def test_lincs_tc_2023_prompt_decisions_on_referrals_to_childrens_services(g):
     assert g.value(d, PG.action) == ACTION["decide-course-of-action"]
     assert g.value(d, PG.trigger) == EVENT.referral
     assert g.value(d, PG.triggerRecipient) == ROLE["childrens-services"]
+    # only a referral about 'a child who may be trafficked' (issue #15)
+    assert g.value(d, PG.requiresPriorEvent) == EVENT["trafficking-suspected"]
     assert g.value(d, PG.modality) == PG.must
     assert g.value(d, PG.modalWording) == Literal("are needed")
     assert g.value(d, PG.deadline) is None  # 'Prompt' has no number
