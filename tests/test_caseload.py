@@ -115,7 +115,8 @@ def test_as_of_applies_to_the_whole_caseload(tmp_path):
 
 
 def test_validate_a_csv_caseload_and_a_folder_without_modifying_them(tmp_path):
-    folder = _folder(tmp_path)
+    # herts-tc-2016 applies where a child may be trafficked (2): c1's police suspicion comes first
+    folder = _folder(tmp_path, EVENTS + "c1,2024-05-13T09:10+01:00,trafficking-suspected,police,,,\n")
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
     result = subprocess.run(
         [

@@ -38,6 +38,7 @@ REAL_CASES = {
 }
 CSV_FOLDER = "caseload-okafor-brightwell-family"
 CSV_EVENTS = """case,at,type,by,to,channel,category,id,note
+okafor-brightwell-ada,2024-05-13T09:10+01:00,trafficking-suspected,police,,,,ada-okafor-concern,PC Brightwell-Hale found Ada Okafor-Brightwell working at a car wash
 okafor-brightwell-ada,2024-05-13T09:30+01:00,referral,police,mash,telephone,,ada-okafor-call,"Ada Okafor-Brightwell rang from her aunt's flat in Luton"
 okafor-brightwell-ada,2024-05-15T09:31+01:00,referral-confirmed-in-writing,police,mash,,,ada-okafor-letter,Letter signed by PC Brightwell-Hale
 okafor-brightwell-ben,2024-05-13T09:30+01:00,trafficking-suspected,education,,,,ben-okafor-school,Ben Okafor-Brightwell told his teacher Ms Quennell
@@ -47,10 +48,12 @@ CSV_CHILDREN = "case,age,looked_after,uasc\nokafor-brightwell-ada,14,no,no\nokaf
 CSV_SECRETS = [
     "okafor-brightwell-ada",
     "okafor-brightwell-ben",
+    "ada-okafor-concern",
     "ada-okafor-call",
     "ada-okafor-letter",
     "ben-okafor-school",
     "ben-okafor-form",
+    "PC Brightwell-Hale found Ada Okafor-Brightwell working at a car wash",
     "Ada Okafor-Brightwell rang from her aunt's flat in Luton",
     "Letter signed by PC Brightwell-Hale",
     "Ben Okafor-Brightwell told his teacher Ms Quennell",
