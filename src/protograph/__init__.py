@@ -2,7 +2,7 @@
 
 The library API is imported lazily so that the CLI starts fast; import what you need:
 
-    from protograph.loader import load_corpus
+    from protograph.corpus.loader import load_corpus
     corpus = load_corpus()
 """
 
