@@ -81,7 +81,10 @@ def commands() -> list[tuple[str, list[str]]]:
     for fmt in ("table", "markdown", "json", "csv", "html"):
         runs.append((f"validate-report-{fmt}", ["validate", *caseload, "--report", "--quiet", "--format", fmt]))
     runs.append(
-        ("validate-report-output", ["validate", *caseload, "--report", "--quiet", "--format", "html", "--output", "r.html"])
+        (
+            "validate-report-output",
+            ["validate", *caseload, "--report", "--quiet", "--format", "html", "--output", "r.html"],
+        )
     )
     runs.append(("validate-csv-without-report", ["validate", *caseload, "--format", "csv"]))
     runs.append(("validate-no-salt", ["validate", *caseload, "--pseudonymise"]))
