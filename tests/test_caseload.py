@@ -15,8 +15,8 @@ import pytest
 from protograph.cases.reading import read_any_case, read_caseload
 from protograph.cases.synthetic import caseload
 from protograph.checking.batch import validate_batch
+from protograph.checking.caseload import validate_cases
 from protograph.errors import InputError
-from protograph.reports.findings import validate_cases
 
 DATA = Path(__file__).parent / "data" / "cases"
 HOUR = timedelta(hours=1)

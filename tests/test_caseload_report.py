@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 
 from protograph.cases.synthetic import caseload
+from protograph.checking.caseload import validate_cases
 from protograph.reports.caseload import report_rows
-from protograph.reports.findings import validate_cases
 
 
 @pytest.fixture(scope="module")

@@ -269,8 +269,8 @@ def test_library_pseudonymises_results_and_findings_as_the_cli_does(corpus, case
     from datetime import timedelta
 
     from protograph.cases.reading import read_caseload
+    from protograph.checking.caseload import validate_cases
     from protograph.checking.compliance import matrix, outcomes, summary_rows
-    from protograph.reports.findings import validate_cases
 
     paths, secrets = caseload
     cases = read_caseload(paths[1])

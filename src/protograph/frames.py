@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cases.reading import Case, read_any_case
+from .checking.caseload import validate_cases
 from .checking.compliance import STATUS_ORDER
 from .checking.compliance import matrix as matrix_rows
 from .checking.compliance import outcomes as outcome_rows
 from .checking.deadlines import DEFAULT_IMMEDIATE_TOLERANCE
 from .corpus.loader import Corpus, load_corpus
 from .corpus.timescales import timescales as timescale_records
-from .reports.findings import validate_cases
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -26,10 +26,13 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..checking.validation import CaseResult, Finding
 from ..errors import InputError
 from .reading import Case
+
+if TYPE_CHECKING:  # results are pseudonymised field by field; cases never depend on checking
+    from ..checking.validation import CaseResult, Finding
 
 SALT_ENV = "PROTOGRAPH_SALT"
 MIN_SALT_BYTES = 16

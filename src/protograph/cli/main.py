@@ -483,8 +483,8 @@ def validate_command(
     if server is not None:
         engine = "batch"
     if report:
+        from ..checking.caseload import validate_cases
         from ..reports.caseload import render_report, report_rows
-        from ..reports.findings import validate_cases
 
         results = validate_cases(corpus, loaded, protocols, _parse_tolerance(tolerance), engine, not quiet, server)
         violations = sum(1 for r in results for f in r.findings if f.severity == "Violation")

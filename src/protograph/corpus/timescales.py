@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rdflib import TIME
 
-from .loader import Corpus
 from .namespace import PG
 from .queries import run
 from .terms import reference_key, short_id
+
+if TYPE_CHECKING:
+    from .loader import Corpus
 
 COLUMNS = ["protocol", "provision", "what", "min", "max", "working_days", "quote"]
 EXTRA_COLUMNS = ["kind", "topic", "relative_to", "immediate", "soft", "recurring", "id"]

@@ -6,8 +6,9 @@ import json
 from datetime import timedelta
 
 from ..cases.reading import Case
+from ..checking.caseload import validate_cases
 from ..checking.compliance import matrix, summary_rows
-from ..checking.validation import CaseResult, validate_case
+from ..checking.validation import CaseResult
 from ..corpus.loader import Corpus
 from .formats import render
 
@@ -23,38 +24,6 @@ FINDING_COLUMNS = [
     "actual",
     "late_by",
 ]
-
-
-def validate_cases(
-    corpus: Corpus,
-    cases: list[Case],
-    protocols: list[str],
-    tolerance: timedelta,
-    engine: str = "reference",
-    progress: bool = False,
-    endpoint: object | None = None,
-) -> list[CaseResult]:
-    """Validate every case against every chosen protocol: pySHACL case by case (reference),
-    or every duty's constraint query once over the whole caseload on pyoxigraph (batch)."""
-    if engine == "batch" or endpoint is not None:
-        from ..checking.batch import validate_batch
-
-        return validate_batch(corpus, cases, protocols, tolerance, progress, endpoint)  # type: ignore[arg-type]
-    from ..checking.deadlines import checkable_duties
-    from ..checking.validation import generate_shapes
-
-    prepared = {}
-    for protocol_id in protocols:
-        checks = checkable_duties(corpus, protocol_id)
-        prepared[protocol_id] = (checks, generate_shapes(checks))
-    from ..progress import bar
-
-    results = []
-    for case in bar(cases, "validating (pySHACL)", progress):
-        for protocol_id in protocols:
-            checks, shapes = prepared[protocol_id]
-            results.append(validate_case(corpus, case, protocol_id, tolerance, shapes=shapes, checks=checks))
-    return results
 
 
 def _markdown_findings(results: list[CaseResult]) -> str:
