@@ -1,5 +1,5 @@
-"""Options shared by every command that loads the corpus (kept apart so that command
-modules such as graph_cli can use them without importing the whole CLI)."""
+"""Options and helpers shared by the command modules: the corpus to load, the output format,
+the protocols, a SPARQL endpoint, and writing a report to stdout or a file."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from ..store.endpoint import Endpoint
 
 
 @dataclass(frozen=True)
@@ -56,3 +59,56 @@ def corpus_options(command: Callable[..., Any] | None = None, *, lazy: bool = Fa
         return command(*args, corpus=source if lazy else source.load(), **kwargs)
 
     return wrapper
+
+
+FORMATS = ["table", "markdown", "json"]
+
+
+def format_option(choices: list[str] = FORMATS) -> Callable[..., Any]:
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default="table", show_default=True, help="Output format."
+    )
+
+
+def protocols_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--protocols",
+        "protocol_ids",
+        default=None,
+        metavar="ID[,ID...]",
+        help="Comma-separated protocol ids (default: all loaded).",
+    )(command)
+
+
+def endpoint_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--endpoint",
+        default=None,
+        metavar="URL",
+        help="Run on a SPARQL 1.1 server (e.g. http://127.0.0.1:7878, an Oxigraph server): the corpus is loaded "
+        "into it (or reused) and the same queries run there.",
+    )(command)
+
+
+def connect(url: str | None, corpus: Any) -> Endpoint | None:
+    """The user's SPARQL endpoint with the corpus loaded into it, or None."""
+    if url is None:
+        return None
+    from ..store.endpoint import Endpoint
+
+    endpoint = Endpoint(url)
+    endpoint.load_corpus(corpus)
+    return endpoint
+
+
+def emit(text: str, output: Path | None, what: str) -> None:
+    """Print a report, or write it to the file the user named and say so on stderr."""
+    if output is None:
+        click.echo(text)
+        return
+    output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    click.echo(f"wrote {output} ({what})", err=True)
+
+
+def split_ids(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
