@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from protograph.batch import validate_batch  # noqa: E402
-from protograph.loader import load_corpus  # noqa: E402
-from protograph.reports import validate_cases  # noqa: E402
-from protograph.synthetic import caseload  # noqa: E402
+from protograph.cases.synthetic import caseload  # noqa: E402
+from protograph.checking.batch import validate_batch  # noqa: E402
+from protograph.checking.caseload import validate_cases  # noqa: E402
+from protograph.corpus.loader import load_corpus  # noqa: E402
 
 
 def _key(results: list) -> list:

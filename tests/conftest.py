@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from protograph.loader import Corpus, load_corpus
+from protograph.corpus.loader import Corpus, load_corpus
 from protograph.paths import sources_dir
 
 SOURCES_MISSING = not sources_dir().is_dir()

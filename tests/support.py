@@ -75,28 +75,28 @@ class Listener:
 
 def quote_of(g, fact) -> str:  # noqa: ANN001 - an rdflib graph and node
     """The quote of the (one) passage a fact cites."""
-    from protograph.namespace import PG
+    from protograph.corpus.namespace import PG
 
     return str(g.value(g.value(fact, PG.provision), PG.quote))
 
 
 def reference_of(g, fact) -> str:  # noqa: ANN001
     """The reference of the (one) passage a fact cites."""
-    from protograph.namespace import PG
+    from protograph.corpus.namespace import PG
 
     return str(g.value(g.value(fact, PG.provision), PG.reference))
 
 
 def quotes_of(g, fact) -> list[str]:  # noqa: ANN001
     """The quotes of every passage a fact cites."""
-    from protograph.namespace import PG
+    from protograph.corpus.namespace import PG
 
     return [str(g.value(prov, PG.quote)) for prov in g.objects(fact, PG.provision)]
 
 
 def references_of(g, fact) -> set[str]:  # noqa: ANN001
     """The references of every passage a fact cites."""
-    from protograph.namespace import PG
+    from protograph.corpus.namespace import PG
 
     return {str(g.value(prov, PG.reference)) for prov in g.objects(fact, PG.provision)}
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from protograph.batch import validate_batch
-from protograph.cases import read_any_case, read_caseload
+from protograph.cases.reading import read_any_case, read_caseload
+from protograph.cases.synthetic import caseload
+from protograph.checking.batch import validate_batch
+from protograph.checking.caseload import validate_cases
 from protograph.errors import InputError
-from protograph.reports import validate_cases
-from protograph.synthetic import caseload
 
 DATA = Path(__file__).parent / "data" / "cases"
 HOUR = timedelta(hours=1)

@@ -10,9 +10,9 @@ from datetime import timedelta
 
 import pytest
 
-from protograph.caseload_report import report_rows
-from protograph.reports import validate_cases
-from protograph.synthetic import caseload
+from protograph.cases.synthetic import caseload
+from protograph.checking.caseload import validate_cases
+from protograph.reports.caseload import report_rows
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from protograph.cases import read_any_case, read_case
+from protograph.cases.reading import read_any_case, read_case
 from protograph.errors import InputError
 
 DATA = Path(__file__).parent / "data" / "cases"

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from protograph.conflicts import conflicts, protocol_renames
-from protograph.diff import diff
+from protograph.comparing.conflicts import conflicts, protocol_renames
+from protograph.comparing.diff import diff
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +152,7 @@ def test_html_report_is_self_contained_and_escapes_the_text(tmp_path):
 
 
 def test_html_escapes_markup_in_every_field():
-    from protograph.policy_reports import entries_html
+    from protograph.reports.policy import entries_html
 
     evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
     page = entries_html(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
 
-from protograph.coverage import coverage, normative_sentences, sentences
-from protograph.namespace import PG
+from protograph.corpus.coverage import coverage, normative_sentences, sentences
+from protograph.corpus.namespace import PG
 
 SOURCE = """- 7.5. If professionals suspect a child may have been trafficked they should immediately contact the
 Local Authority Children's Service Department and Hampshire Constabulary.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from protograph.deadlines import UK, add_duration, add_working_days, is_working_day
+from protograph.checking.deadlines import UK, add_duration, add_working_days, is_working_day
 
 UTC = UTC
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from protograph import synthetic
+from protograph.cases import synthetic
 
 DATA = Path(__file__).parent / "data" / "cases"
 SEEDS = ["0", "1", "12345"]
@@ -95,16 +95,16 @@ COMMANDS = _commands()
 DRIVER = r"""
 import contextlib, io, json, sys
 from pathlib import Path
-import protograph.loader
+import protograph.corpus.loader
 from protograph.cli import main
 
-load, loaded = protograph.loader.load_corpus, {}
+load, loaded = protograph.corpus.loader.load_corpus, {}
 def load_once(dirs=(), **options):
     key = (tuple(map(str, dirs)), tuple(sorted(options.items())))
     if key not in loaded:
         loaded[key] = load(dirs, **options)
     return loaded[key]
-protograph.loader.load_corpus = load_once
+protograph.corpus.loader.load_corpus = load_once
 commands = json.loads(Path(sys.argv[1]).read_text())
 results = {}
 for name, (args, writes) in commands.items():

@@ -6,10 +6,10 @@ import pytest
 from rdflib import RDF
 
 from conftest import needs_sources
-from protograph.checks import shape_problems, source_text_for, timescale_problems, undefined_terms
-from protograph.coverage import coverage, summary
-from protograph.loader import bundled_protocol_files, parse_file
-from protograph.namespace import PG
+from protograph.corpus.coverage import coverage, summary
+from protograph.corpus.encoding_checks import shape_problems, source_text_for, timescale_problems, undefined_terms
+from protograph.corpus.loader import bundled_protocol_files, parse_file
+from protograph.corpus.namespace import PG
 
 PROTOCOL_FILES = bundled_protocol_files()
 EXPECTED = ["4lscb-ctp-2011", "4lscb-met-2013", "4lscb-met-guide-2018", "herts-tc-2016", "lincs-tc-2023"]

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from protograph import netguard
-from protograph.endpoint import Endpoint
 from protograph.errors import InputError
+from protograph.guard import network as netguard
+from protograph.store.endpoint import Endpoint
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 pytestmark = pytest.mark.skipif(

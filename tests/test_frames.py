@@ -21,7 +21,7 @@ def test_findings_frame_has_one_row_per_finding_with_clause_and_quote(corpus):
 
 
 def test_outcomes_frame_covers_every_checkable_duty(corpus):
-    from protograph.deadlines import checkable_duties
+    from protograph.checking.deadlines import checkable_duties
 
     case = frames.read_case(CASE)
     frame = frames.outcomes(corpus, case, "herts-tc-2016")

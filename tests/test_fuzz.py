@@ -24,12 +24,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from protograph import synthetic
-from protograph.batch import validate_batch
-from protograph.cases import Case, event_type_ids, read_any_case, read_case, read_caseload, role_ids
+from protograph.cases import synthetic
+from protograph.cases.reading import Case, event_type_ids, read_any_case, read_case, read_caseload, role_ids
+from protograph.checking.batch import validate_batch
+from protograph.checking.caseload import validate_cases
+from protograph.checking.validation import Finding
 from protograph.errors import InputError
-from protograph.reports import validate_cases
-from protograph.validation import Finding
 
 DATA = Path(__file__).parent / "data" / "cases"
 YAML_CASES = sorted(DATA.glob("*.yaml"))

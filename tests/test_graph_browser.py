@@ -9,8 +9,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from protograph.graphs import duty_graph
-from protograph.render_graph import render_graph_html
+from protograph.graphs.duty_graph import duty_graph
+from protograph.graphs.page import render_graph_html
 from support import CHROMIUM, CHROMIUM_FLAGS, NEEDS_CHROMIUM, sync_playwright
 
 pytestmark = NEEDS_CHROMIUM
@@ -125,7 +125,7 @@ def test_injected_script_in_a_label_renders_as_text_and_never_runs(browser, tmp_
 
 
 def test_diff_page_colours_nodes_by_status(browser, corpus, tmp_path):
-    from protograph.graphs import diff_status
+    from protograph.graphs.duty_graph import diff_status
 
     graph = duty_graph(corpus, ["4lscb-ctp-2011", "4lscb-met-2013"])
     status = diff_status(corpus, graph, "4lscb-ctp-2011", "4lscb-met-2013")

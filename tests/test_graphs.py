@@ -12,11 +12,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from protograph.cli import cli, main
-from protograph.diff import diff
-from protograph.duties import duties
-from protograph.graph_cli import graph_command
-from protograph.graphs import (
+from protograph.cli.graph_commands import graph_command
+from protograph.cli.main import cli, main
+from protograph.comparing.diff import diff
+from protograph.corpus.duties import duties
+from protograph.graphs.duty_graph import (
     deadline_chain,
     diff_status,
     duties_per_role,
@@ -25,7 +25,7 @@ from protograph.graphs import (
     nodes_of_kind,
     roles_only_in,
 )
-from protograph.render_graph import render_graph_html, script_json
+from protograph.graphs.page import render_graph_html, script_json
 
 PAGE_DATA = re.compile(r'<script type="application/json" id="pg-data">(.*?)</script>', re.S)
 
@@ -166,7 +166,7 @@ def test_page_is_byte_identical_across_runs_and_hash_seeds(tmp_path):
             [
                 sys.executable,
                 "-c",
-                "from protograph.graph_cli import graph_command; graph_command()",
+                "from protograph.cli.graph_commands import graph_command; graph_command()",
                 "herts-tc-2016",
                 "lincs-tc-2023",
                 "--output",

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Dataset
 
-from protograph import netguard
+from protograph.corpus.loader import load_corpus, owl_rl_closure, parse_file
+from protograph.corpus.namespace import ONTOLOGY_GRAPH, PG, protocol_iri
+from protograph.corpus.queries import run
 from protograph.errors import EncodingError, NetworkRefused
-from protograph.loader import load_corpus, owl_rl_closure, parse_file
-from protograph.namespace import ONTOLOGY_GRAPH, PG, protocol_iri
-from protograph.queries import run
+from protograph.guard import network as netguard
 from support import Listener
 
 

@@ -178,7 +178,7 @@ def test_case_files_that_would_fetch_from_the_listener_are_refused(listener, tmp
 SPARQL_SCRIPT = """
 import sys
 from rdflib import Dataset, Graph, Literal, URIRef
-import protograph.queries, protograph.sparql
+import protograph.corpus.queries, protograph.store.engines
 from protograph.errors import NetworkRefused
 
 url = sys.argv[1]
@@ -190,15 +190,15 @@ texts = {
     "load": f"LOAD <{url}/graph.ttl>",
 }
 # The query text is what a question file would hold; loading it is not the guard under test.
-protograph.queries.load_query = protograph.sparql.load_query = texts.__getitem__
+protograph.corpus.queries.load_query = protograph.store.engines.load_query = texts.__getitem__
 graph = Graph()
 graph.add((URIRef(url + "/s"), URIRef(url + "/p"), Literal("o")))
 dataset = Dataset()  # on a Dataset rdflib would load FROM and LOAD graphs (DESIGN.md)
 dataset.add((URIRef(url + "/s"), URIRef(url + "/p"), Literal("o")))
 helpers = {
-    "run": lambda name: list(protograph.queries.run(dataset, name)),
-    "rdflib": lambda name: protograph.sparql.RdflibEngine(dataset).query(name),
-    "oxigraph": lambda name: protograph.sparql.OxigraphEngine(graph).query(name),
+    "run": lambda name: list(protograph.corpus.queries.run(dataset, name)),
+    "rdflib": lambda name: protograph.store.engines.RdflibEngine(dataset).query(name),
+    "oxigraph": lambda name: protograph.store.engines.OxigraphEngine(graph).query(name),
 }
 for helper, call in helpers.items():
     for name in texts:

@@ -11,8 +11,8 @@ from pyshacl import validate
 from rdflib import OWL, RDF, RDFS, Graph, Literal
 from rdflib.namespace import SKOS
 
-from protograph.loader import ontology_files, parse_file
-from protograph.namespace import CONCEPT, EVENT, PG, ROLE
+from protograph.corpus.loader import ontology_files, parse_file
+from protograph.corpus.namespace import CONCEPT, EVENT, PG, ROLE
 from protograph.paths import data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,7 +148,7 @@ def test_generated_namespace_matches_the_ontology():
     spec = importlib.util.spec_from_file_location("gen_namespace", ROOT / "tools" / "gen_namespace.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    committed = (ROOT / "src" / "protograph" / "namespace.py").read_text(encoding="utf-8")
+    committed = (ROOT / "src" / "protograph" / "corpus" / "namespace.py").read_text(encoding="utf-8")
     assert module.render() == committed, "run: python tools/gen_namespace.py"
 
 

@@ -6,7 +6,7 @@ import pytest
 from rdflib import RDF, RDFS, SKOS, URIRef
 from rdflib import namespace as rdf_ns
 
-from protograph.namespace import ACTION, CONCEPT, COND, EVENT, INSTR, PG, PURPOSE, ROLE, TOPIC, protocol_iri
+from protograph.corpus.namespace import ACTION, CONCEPT, COND, EVENT, INSTR, PG, PURPOSE, ROLE, TOPIC, protocol_iri
 from support import duration as duration_of
 from support import quote_of, reference_of
 

@@ -9,7 +9,7 @@ import pytest
 from rdflib import RDF, SKOS, URIRef
 from rdflib import namespace as rdf_ns
 
-from protograph.namespace import ACTION, CONCEPT, COND, EVENT, INSTR, PG, PURPOSE, ROLE, TOPIC, protocol_iri
+from protograph.corpus.namespace import ACTION, CONCEPT, COND, EVENT, INSTR, PG, PURPOSE, ROLE, TOPIC, protocol_iri
 from support import duration as duration_of
 from support import quotes_of, references_of
 
@@ -397,7 +397,7 @@ def test_4lscb_met_2013_seraf_band_actions_are_the_5_6_2_table_verbatim(g):
 
 
 def test_4lscb_met_2013_seraf_score_from_the_encoded_rules(g):
-    from protograph.seraf import SerafInput, load_rules, score
+    from protograph.corpus.seraf import SerafInput, load_rules, score
 
     rules = load_rules(g)
     # under 13, disabled, one significant indicator present now and 6-12 months ago: 5 + 1 + 1 + 5 = 12

@@ -8,7 +8,7 @@ from rdflib import RDF, RDFS, Literal, Namespace
 from rdflib import namespace as rns
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from protograph.namespace import ACTION, CONCEPT, COND, EVENT, INSTR, PG, PURPOSE, ROLE, TOPIC, protocol_iri
+from protograph.corpus.namespace import ACTION, CONCEPT, COND, EVENT, INSTR, PG, PURPOSE, ROLE, TOPIC, protocol_iri
 from support import duration, quotes_of, reference_of
 
 ID = "4lscb-met-guide-2018"

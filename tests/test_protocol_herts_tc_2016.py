@@ -9,7 +9,7 @@ from rdflib import RDF, Namespace
 from rdflib import namespace as rns
 from rdflib.namespace import PROV, SKOS
 
-from protograph.namespace import ACTION, CONCEPT, EVENT, INSTR, PG, PURPOSE, ROLE, TOPIC, protocol_iri
+from protograph.corpus.namespace import ACTION, CONCEPT, EVENT, INSTR, PG, PURPOSE, ROLE, TOPIC, protocol_iri
 from support import duration, quote_of, reference_of
 
 ID = "herts-tc-2016"

@@ -11,7 +11,7 @@ from rdflib import namespace as rns
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from protograph.namespace import ACTION, CONCEPT, COND, EVENT, INSTR, PG, PURPOSE, ROLE, TOPIC, protocol_iri
+from protograph.corpus.namespace import ACTION, CONCEPT, COND, EVENT, INSTR, PG, PURPOSE, ROLE, TOPIC, protocol_iri
 from protograph.paths import sources_dir
 from support import duration, quote_of, reference_of
 

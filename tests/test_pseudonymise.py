@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from protograph.cases.pseudonymise import Pseudonymiser, pseudonymise_results, salt_from
 from protograph.errors import InputError
-from protograph.pseudonymise import Pseudonymiser, pseudonymise_results, salt_from
 
 DATA = Path(__file__).parent / "data" / "cases"
 SALT = "board-2024-q3::7f1c9e2a55d04b8e"
@@ -271,9 +271,9 @@ def test_a_salt_file_without_pseudonymise_is_refused(caseload, tmp_path):
 def test_library_pseudonymises_results_and_findings_as_the_cli_does(corpus, caseload):
     from datetime import timedelta
 
-    from protograph.cases import read_caseload
-    from protograph.compliance import matrix, outcomes, summary_rows
-    from protograph.reports import validate_cases
+    from protograph.cases.reading import read_caseload
+    from protograph.checking.caseload import validate_cases
+    from protograph.checking.compliance import matrix, outcomes, summary_rows
 
     paths, secrets = caseload
     cases = read_caseload(paths[1])

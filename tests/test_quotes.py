@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import needs_sources
-from protograph.checks import quote_problems, source_text_for
-from protograph.loader import bundled_protocol_files, parse_file
-from protograph.quotes import locate, normalise
+from protograph.corpus.encoding_checks import quote_problems, source_text_for
+from protograph.corpus.loader import bundled_protocol_files, parse_file
+from protograph.corpus.quotes import locate, normalise
 
 
 def test_white_space_runs_and_line_breaks_count_as_one_space():

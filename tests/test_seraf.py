@@ -9,9 +9,9 @@ import sys
 import pytest
 from rdflib import Graph
 
+from protograph.corpus.namespace import PG
+from protograph.corpus.seraf import SerafInput, load_rules, score
 from protograph.errors import InputError
-from protograph.namespace import PG
-from protograph.seraf import SerafInput, load_rules, score
 
 VULNERABILITIES = [
     "ind-app-2-breakdown-family-relationships",

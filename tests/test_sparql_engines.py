@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from protograph.conflicts import _merged
-from protograph.sparql import OxigraphEngine, RdflibEngine
+from protograph.comparing.conflicts import _merged
+from protograph.store.engines import OxigraphEngine, RdflibEngine
 
 # rdflib needs tens of seconds for the pairwise questions (two duties joined on action and
 # trigger), so those are compared on one protocol's graph, where they still find rows.

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from protograph.cases import read_case
-from protograph.compliance import outcomes
-from protograph.validation import validate_case
+from protograph.cases.reading import read_case
+from protograph.checking.compliance import outcomes
+from protograph.checking.validation import validate_case
 
 CASES = Path(__file__).parent / "data" / "cases"
 PID = "4lscb-ctp-2011"

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from conftest import needs_sources
-from protograph.cases import read_case
-from protograph.validation import validate_case
+from protograph.cases.reading import read_case
+from protograph.checking.validation import validate_case
 
 PROTOCOL = "4lscb-met-guide-2018"
 CASES = Path(__file__).parent / "data" / "cases"

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from protograph.cases import read_case
-from protograph.validation import validate_case
+from protograph.cases.reading import read_case
+from protograph.checking.validation import validate_case
 
 ID = "herts-tc-2016"
 CASES = Path(__file__).parent / "data" / "cases"
@@ -106,7 +106,7 @@ def test_herts_tc_2016_sixty_hours_is_late_under_herts_only(corpus):
 
 
 def test_herts_tc_2016_checks_no_duty_triggered_by_every_referral_without_a_deadline(corpus):
-    from protograph.deadlines import checkable_duties
+    from protograph.checking.deadlines import checkable_duties
 
     checked = {c.duty.id for c in checkable_duties(corpus, ID)}
     for duty in (

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from protograph.cases import read_case
-from protograph.validation import validate_case
+from protograph.cases.reading import read_case
+from protograph.checking.validation import validate_case
 
 ID = "lincs-tc-2023"
 CASES = Path(__file__).parent / "data" / "cases"
@@ -91,7 +91,7 @@ def test_lincs_tc_2023_one_missing_nrm_referral_is_reported_once(corpus):
 
 
 def test_lincs_tc_2023_checked_duties(corpus):
-    from protograph.deadlines import checkable_duties
+    from protograph.checking.deadlines import checkable_duties
 
     assert {c.duty.id for c in checkable_duties(corpus, ID)} == {
         "duty-referrals-immediate-referral",

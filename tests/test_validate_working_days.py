@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from protograph.cases import read_case
-from protograph.compliance import outcomes
-from protograph.validation import validate_case
+from protograph.cases.reading import read_case
+from protograph.checking.compliance import outcomes
+from protograph.checking.validation import validate_case
 
 CASE = Path(__file__).parent / "data" / "cases" / "case-working-days-across-easter-2024.yaml"
 

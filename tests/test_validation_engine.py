@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pyshacl import validate
 
-from protograph.cases import Case, Child, Event
-from protograph.deadlines import checkable_duties, obligations
-from protograph.validation import case_graph, generate_shapes, validate_case
+from protograph.cases.reading import Case, Child, Event
+from protograph.checking.deadlines import checkable_duties, obligations
+from protograph.checking.validation import case_graph, generate_shapes, validate_case
 
 START = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)  # a Monday, no bank holiday near
 ALL = ["4lscb-ctp-2011", "4lscb-met-2013", "4lscb-met-guide-2018", "herts-tc-2016", "lincs-tc-2023"]
@@ -59,7 +59,7 @@ def _case(check, events: list[Event], as_of: datetime) -> Case:
 
 
 def _checks():
-    from protograph.loader import load_corpus
+    from protograph.corpus.loader import load_corpus
 
     corpus = load_corpus()
     return [(pid, check) for pid in ALL for check in checkable_duties(corpus, pid)]
@@ -191,8 +191,8 @@ def test_the_batch_engines_n_triples_are_exactly_the_reference_case_graph(corpus
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from protograph.synthetic import caseload
-    from protograph.validation import case_ntriples
+    from protograph.cases.synthetic import caseload
+    from protograph.checking.validation import case_ntriples
 
     for case in caseload(12, seed=11):
         checks = checkable_duties(corpus, "4lscb-met-2013")

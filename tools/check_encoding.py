@@ -13,9 +13,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from rdflib import Graph  # noqa: E402
 
-from protograph.checks import all_problems  # noqa: E402
+from protograph.corpus.encoding_checks import all_problems  # noqa: E402
+from protograph.corpus.loader import ontology_files, parse_file  # noqa: E402
 from protograph.errors import ProtographError  # noqa: E402
-from protograph.loader import ontology_files, parse_file  # noqa: E402
 
 
 def main(paths: list[str]) -> int:

@@ -12,7 +12,7 @@ from rdflib import Graph, URIRef
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "protograph.ttl"
-TARGET = ROOT / "src" / "protograph" / "namespace.py"
+TARGET = ROOT / "src" / "protograph" / "corpus" / "namespace.py"
 PG = "https://w3id.org/protograph/ns#"
 
 HEADER = '''"""Closed namespaces for protograph's own terms.

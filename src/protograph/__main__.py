@@ -1,5 +1,5 @@
 """`python -m protograph`: the same entry point as the `protograph` command."""
 
-from .cli import main
+from .cli.main import main
 
 main()

@@ -17,14 +17,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cases import Case, read_any_case
-from .compliance import STATUS_ORDER
-from .compliance import matrix as matrix_rows
-from .compliance import outcomes as outcome_rows
-from .deadlines import DEFAULT_IMMEDIATE_TOLERANCE
-from .loader import Corpus, load_corpus
-from .reports import validate_cases
-from .timescales import timescales as timescale_records
+from .cases.reading import Case, read_any_case
+from .checking.caseload import validate_cases
+from .checking.compliance import STATUS_ORDER
+from .checking.compliance import matrix as matrix_rows
+from .checking.compliance import outcomes as outcome_rows
+from .checking.deadlines import DEFAULT_IMMEDIATE_TOLERANCE
+from .corpus.loader import Corpus, load_corpus
+from .corpus.timescales import timescales as timescale_records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,7 +51,7 @@ def read_case(path: str | Path, as_of: datetime | None = None, salt: str | bytes
     case = read_any_case(path, as_of)
     if salt is None:
         return case
-    from .pseudonymise import Pseudonymiser
+    from .cases.pseudonymise import Pseudonymiser
 
     return Pseudonymiser(salt).case(case)
 
@@ -200,7 +200,7 @@ def conflicts(corpus: Corpus, protocols: str | list[str] | None = None, kinds: l
     provision, value, quote), so they filter and pivot like any table."""
     import pandas as pd
 
-    from .conflicts import conflicts as find
+    from .comparing.conflicts import conflicts as find
 
     rows = [
         {"kind": c.kind, "topic": c.topic, "scope": c.scope, **s.as_row()}
@@ -214,7 +214,7 @@ def diff(corpus: Corpus, a: str, b: str, areas: list[str] | None = None) -> pd.D
     """What changed from version ``a`` to ``b``: one row a change, both sides' clause, value and quote."""
     import pandas as pd
 
-    from .diff import diff as compare
+    from .comparing.diff import diff as compare
 
     rows = []
     for change in compare(corpus, a, b, areas):

@@ -1,0 +1,606 @@
+"""Case timelines: read a case file strictly, or fail with one line naming file, line, problem.
+
+A case is YAML (DESIGN.md, "Case timelines"):
+
+    id: case-017
+    as_of: 2024-03-05T17:00+00:00          # optional; default: the last event
+    child: {age: 15, looked_after: true, uasc: true}
+    events:
+      - {at: 2024-03-01T09:00+00:00, type: trafficking-suspected, by: border-force}
+
+Times are ISO 8601 with an offset; a naive time is an error, never guessed. PyYAML's own
+timestamp resolution is switched off (it silently makes naive datetimes), and every value
+keeps its line so errors can point at it. Case files are read, never written."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache, cached_property
+from pathlib import Path
+from types import GeneratorType
+from typing import Any
+
+import yaml
+
+from ..errors import InputError
+from ..guard.input_files import check_size, find_line, read_text
+
+MAX_CASE_BYTES = 5 * 1024 * 1024
+RDF_CASE_SUFFIXES = (".ttl", ".nt", ".rdf", ".xml", ".jsonld")
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+CHANNELS = ("telephone", "written")
+CATEGORIES = ("missing", "absent")
+CHILD_FIELDS = {
+    "age": int,
+    "looked_after": bool,
+    "uasc": bool,
+    "disabled": bool,
+    "date_of_birth": date,
+    "allocated_social_worker": bool,
+    "placement": str,
+    "consent": bool,
+    "english_preferred": bool,
+    "icta_site": bool,
+    "la_parental_responsibility": bool,
+    "emergency_protection_order": bool,
+}
+EVENT_FIELDS = {"id", "at", "type", "by", "to", "channel", "category", "note"}
+_CASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event of a case timeline."""
+
+    id: str
+    at: datetime
+    type: str
+    by: str = ""
+    to: str = ""
+    channel: str = ""
+    category: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Child:
+    """What the case says about the child; None where it says nothing."""
+
+    age: int | None = None
+    looked_after: bool | None = None
+    uasc: bool | None = None
+    disabled: bool | None = None
+    date_of_birth: date | None = None
+    allocated_social_worker: bool | None = None
+    placement: str | None = None
+    consent: bool | None = None
+    english_preferred: bool | None = None
+    icta_site: bool | None = None
+    la_parental_responsibility: bool | None = None
+    emergency_protection_order: bool | None = None
+
+    def get(self, name: str) -> object:
+        """A field by its case-file name."""
+        return getattr(self, name, None)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A case timeline: the child, the events in time order, and when it is reviewed."""
+
+    id: str
+    child: Child
+    events: tuple[Event, ...]
+    as_of: datetime
+    source: str = ""
+    as_of_given: bool = field(default=False, compare=False)
+
+    @cached_property
+    def events_by_type(self) -> dict[str, tuple[Event, ...]]:
+        """The events of each type, in time order (computed once; deadlines look events up by type)."""
+        index: dict[str, list[Event]] = {}
+        for event in self.events:
+            index.setdefault(event.type, []).append(event)
+        return {kind: tuple(events) for kind, events in index.items()}
+
+
+@cache
+def event_type_ids() -> frozenset[str]:
+    """The event type ids case files may use (from ontology/vocab)."""
+    from ..corpus.namespace import PG
+
+    return _vocab_ids(PG.EventType)
+
+
+@cache
+def role_ids() -> frozenset[str]:
+    """The role ids case files may use (roles with a pg:caseId)."""
+    from ..corpus.namespace import PG
+
+    return _vocab_ids(PG.Role)
+
+
+def _vocab_ids(cls: object) -> frozenset[str]:
+    from rdflib import RDF
+
+    from ..corpus.loader import ontology_graph
+    from ..corpus.namespace import PG
+
+    graph = ontology_graph(copy=False)
+    return frozenset(str(i) for s in graph.subjects(RDF.type, cls) for i in graph.objects(s, PG.caseId))
+
+
+# --- strict YAML ------------------------------------------------------------------------
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader without timestamp resolution: times stay text until we parse them."""
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class _Value:
+    value: Any
+    line: int | str
+
+
+def _plain(node: yaml.Node, path: str, seen: set[int]) -> _Value:
+    line = node.start_mark.line + 1
+    if id(node) in seen:
+        raise InputError("YAML anchors and aliases are not allowed in case files", path, line)
+    seen.add(id(node))
+    if len(seen) > 200_000:
+        raise InputError("too many values for one case file", path, line)
+    if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTION_TAGS:
+        raise InputError(f"unsupported YAML tag {node.tag!r}", path, line)  # e.g. !!python/object/apply
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, _Value] = {}
+        for key_node, value_node in node.value:
+            key = _plain(key_node, path, seen).value
+            if not isinstance(key, str):
+                raise InputError(f"mapping key {key!r} is not text", path, key_node.start_mark.line + 1)
+            if key in result:
+                raise InputError(f"duplicate key {key!r}", path, key_node.start_mark.line + 1)
+            result[key] = _plain(value_node, path, seen)
+        return _Value(result, line)
+    if isinstance(node, yaml.SequenceNode):
+        return _Value([_plain(item, path, seen) for item in node.value], line)
+    constructor = _CONSTRUCTOR.yaml_constructors.get(node.tag)
+    if constructor is None:
+        raise InputError(f"unsupported YAML tag {node.tag!r}", path, line)
+    try:
+        value = constructor(_CONSTRUCTOR, node)
+    except (yaml.YAMLError, ValueError) as exc:
+        raise InputError(f"bad value {node.value!r}: {exc}", path, line) from None
+    except (LookupError, AttributeError, TypeError):  # PyYAML's own slips: !!bool maybe, !!int '', bad !!timestamp
+        raise InputError(f"bad value {node.value!r} for {node.tag}", path, line) from None
+    if isinstance(value, GeneratorType):  # a collection tag (!!map, !!seq, !!set) on a plain value
+        raise InputError(f"{node.tag} cannot tag the plain value {node.value!r}", path, line)
+    return _Value(value, line)
+
+
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+def _compose(text: str, path: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_StrictLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise InputError(f"not valid YAML: {problem}", path, line) from None
+    except yaml.reader.ReaderError as exc:  # a control character: its message spans two lines
+        line = text.count("\n", 0, exc.position) + 1
+        char = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        raise InputError(f"not valid YAML: character {char!r} is not allowed", path, line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML: {' '.join(str(exc).split())}", path) from None
+    except RecursionError:  # PyYAML composes recursively: [[[[...]]]] thousands deep
+        raise InputError("not valid YAML: nested too deeply", path) from None
+
+
+# --- field parsing ------------------------------------------------------------------------
+
+
+def parse_time(value: Any, path: str, line: int, what: str = "time") -> datetime:
+    """Parse an ISO 8601 date-time that must carry a UTC offset."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise InputError(f"{what} {value!r} is not a valid ISO 8601 date-time", path, line) from None
+    else:
+        raise InputError(f"{what} {value!r} is not a date-time", path, line)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InputError(f"{what} {value!r} has no UTC offset (write e.g. {value}+00:00)", path, line)
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:  # deadlines past 9999 overflow; no case lies there
+        raise InputError(f"{what} {value!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}", path, line)
+    return moment
+
+
+def _text(item: _Value, name: str, path: str) -> str:
+    if not isinstance(item.value, str) or not item.value.strip():
+        raise InputError(f"{name} must be text, not {item.value!r}", path, item.line)
+    return item.value.strip()
+
+
+def _child(item: _Value | None, path: str) -> Child:
+    if item is None or item.value is None:
+        return Child()
+    if not isinstance(item.value, dict):
+        raise InputError("child must be a mapping (age, looked_after, uasc, ...)", path, item.line)
+    values: dict[str, Any] = {}
+    for name, entry in sorted(item.value.items()):
+        kind = CHILD_FIELDS.get(name)
+        if kind is None:
+            raise InputError(
+                f"unknown child field {name!r} (known: {', '.join(sorted(CHILD_FIELDS))})", path, entry.line
+            )
+        value = entry.value
+        if value is None:
+            continue
+        if kind is bool and not isinstance(value, bool):
+            raise InputError(f"child {name} must be true or false, not {value!r}", path, entry.line)
+        if kind is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InputError(f"child age must be a whole number of years, not {value!r}", path, entry.line)
+            if not 0 <= value <= 25:
+                raise InputError(f"child age {value} is outside 0 to 25", path, entry.line)
+        if kind is date:
+            try:
+                value = date.fromisoformat(str(value))
+            except ValueError:
+                raise InputError(
+                    f"child date_of_birth {value!r} is not a valid date (YYYY-MM-DD)", path, entry.line
+                ) from None
+        if kind is str:
+            value = str(value)
+        values[name] = value
+    return Child(**values)
+
+
+def _event(item: _Value, index: int, path: str) -> Event:
+    if not isinstance(item.value, dict):
+        raise InputError("each event must be a mapping with at least 'at' and 'type'", path, item.line)
+    fields = item.value
+    for name, entry in fields.items():
+        if name not in EVENT_FIELDS:
+            raise InputError(
+                f"unknown event field {name!r} (known: {', '.join(sorted(EVENT_FIELDS))})", path, entry.line
+            )
+    for required in ("at", "type"):
+        if required not in fields:
+            raise InputError(f"event has no {required!r}", path, item.line)
+    at = parse_time(fields["at"].value, path, fields["at"].line, "event time")
+    event_type = _text(fields["type"], "event type", path)
+    if event_type not in event_type_ids():
+        raise InputError(f"unknown event type {event_type!r}", path, fields["type"].line)
+    values: dict[str, str] = {}
+    for name in ("by", "to"):
+        if name in fields and fields[name].value is not None:
+            role = _text(fields[name], f"event {name!r}", path)
+            if role not in role_ids():
+                raise InputError(f"unknown role {role!r} in {name!r}", path, fields[name].line)
+            values[name] = role
+    if "channel" in fields and fields["channel"].value is not None:
+        channel = _text(fields["channel"], "channel", path)
+        if channel not in CHANNELS:
+            raise InputError(f"unknown channel {channel!r} (telephone or written)", path, fields["channel"].line)
+        values["channel"] = channel
+    if "category" in fields and fields["category"].value is not None:
+        category = _text(fields["category"], "category", path)
+        if category not in CATEGORIES:
+            raise InputError(f"unknown category {category!r} (missing or absent)", path, fields["category"].line)
+        if event_type != "missing":
+            raise InputError("only a 'missing' event has a category", path, fields["category"].line)
+        values["category"] = category
+    event_id = _text(fields["id"], "event id", path) if "id" in fields else f"line-{item.line}"
+    return Event(id=event_id, at=at, type=event_type, line=item.line, **values)
+
+
+def case_from_mapping(root: _Value, path: str, as_of: datetime | None = None) -> Case:
+    """Build a Case from a parsed YAML (or equivalent) mapping, checking every field."""
+    if not isinstance(root.value, dict):
+        raise InputError("a case file must be a mapping with 'id' and 'events'", path, root.line)
+    fields = root.value
+    for name, entry in fields.items():
+        if name not in {"id", "as_of", "child", "events"}:
+            raise InputError(f"unknown case field {name!r} (known: as_of, child, events, id)", path, entry.line)
+    if "id" not in fields:
+        raise InputError("case has no 'id'", path, root.line)
+    case_id = fields["id"].value
+    if isinstance(case_id, int) and not isinstance(case_id, bool):
+        case_id = str(case_id)
+    if not isinstance(case_id, str) or not _CASE_ID.match(case_id):
+        raise InputError(
+            f"case id {fields['id'].value!r} must be letters, digits, '.', '_' or '-'", path, fields["id"].line
+        )
+    if "events" not in fields:
+        raise InputError("case has no 'events'", path, root.line)
+    raw_events = fields["events"]
+    if not isinstance(raw_events.value, list):
+        raise InputError("'events' must be a list", path, raw_events.line)
+    if not raw_events.value:
+        raise InputError("'events' is empty", path, raw_events.line)
+    events = [_event(item, i, path) for i, item in enumerate(raw_events.value)]
+    seen: dict[str, int] = {}
+    for event in events:
+        if event.id in seen:
+            raise InputError(f"duplicate event id {event.id!r} (also on line {seen[event.id]})", path, event.line)
+        seen[event.id] = event.line
+    ordered = tuple(sorted(events, key=lambda e: (e.at, e.line)))
+    given = as_of is not None or "as_of" in fields
+    if as_of is None:
+        as_of = (
+            parse_time(fields["as_of"].value, path, fields["as_of"].line, "as_of")
+            if "as_of" in fields
+            else ordered[-1].at
+        )
+    late = [e for e in ordered if e.at > as_of]
+    if late:
+        raise InputError(f"event at {late[0].at.isoformat()} is after as_of {as_of.isoformat()}", path, late[0].line)
+    return Case(case_id, _child(fields.get("child"), path), ordered, as_of, path, given)
+
+
+def read_case(path: str | Path, as_of: datetime | None = None) -> Case:
+    """Read one YAML case file (never modifying it)."""
+    path = Path(path)
+    shown = str(path)
+    text = read_text(path, "a case file", "YAML", MAX_CASE_BYTES)
+    node = _compose(text, shown)
+    if node is None:
+        raise InputError("file holds no YAML document", shown, 1)
+    return case_from_mapping(_plain(node, shown, set()), shown, as_of)
+
+
+_TURTLE_CHILD = {
+    "age": "age",
+    "lookedAfter": "looked_after",
+    "uasc": "uasc",
+    "disabled": "disabled",
+    "dateOfBirth": "date_of_birth",
+}
+_TURTLE_EVENT = {"at": "at", "eventType": "type", "by": "by", "to": "to", "channel": "channel", "category": "category"}
+
+
+def _turtle_value(node: object) -> object:
+    from rdflib import Literal, URIRef
+
+    if isinstance(node, Literal):
+        from rdflib.namespace import XSD
+
+        if node.datatype in (XSD.dateTime, XSD.date, XSD.string) or node.datatype is None:
+            return str(node)
+        return node.toPython()
+    if isinstance(node, URIRef):
+        return str(node).rsplit("/", 1)[-1]
+    return str(node)
+
+
+def read_case_turtle(path: str | Path, as_of: datetime | None = None) -> Case:
+    """Read one case written in Turtle (or N-Triples, RDF/XML, JSON-LD) with the pg: case vocabulary (pg:Case, pg:CaseEvent,
+    pg:at, pg:eventType, pg:by, pg:to, pg:child ...); checked exactly as a YAML case is.
+    Places in errors are the event's IRI, since Turtle parsers give no line per triple."""
+    from rdflib import RDF
+
+    from ..corpus.loader import parse_file
+    from ..corpus.namespace import PG
+    from ..errors import EncodingError
+
+    path = Path(path)
+    shown = str(path)
+    if path.is_file():
+        check_size(path, MAX_CASE_BYTES, "a case file")
+    try:
+        graph = parse_file(path, error=InputError)
+    except EncodingError as exc:  # pragma: no cover - parse_file raises the error type given
+        raise InputError(exc.problem, shown, exc.place) from None
+    cases = sorted(graph.subjects(RDF.type, PG.Case))
+    if len(cases) != 1:
+        line = find_line(path.read_text(encoding="utf-8-sig"), [f"<{cases[1]}>"]) if len(cases) > 1 else None
+        raise InputError(f"a case file must describe exactly one pg:Case, found {len(cases)}", shown, line)
+    node = cases[0]
+    fields: dict[str, _Value] = {}
+    identifier = graph.value(node, PG.caseIdentifier)
+    if identifier is not None:
+        fields["id"] = _Value(str(identifier), "pg:caseIdentifier")
+    if graph.value(node, PG.asOf) is not None:
+        fields["as_of"] = _Value(str(graph.value(node, PG.asOf)), "pg:asOf")
+    child = graph.value(node, PG.child)
+    if child is not None:
+        fields["child"] = _Value(
+            {
+                name: _Value(_turtle_value(graph.value(child, PG[prop])), f"pg:{prop}")
+                for prop, name in _TURTLE_CHILD.items()
+                if graph.value(child, PG[prop]) is not None
+            },
+            "pg:child",
+        )
+    events = []
+    for event in sorted(graph.subjects(PG.case, node)):
+        if (event, RDF.type, PG.CaseEvent) not in graph:
+            continue
+        place = str(event)
+        entry = {"id": _Value(place.rsplit("/", 1)[-1], place)}
+        for prop, name in _TURTLE_EVENT.items():
+            values = list(graph.objects(event, PG[prop]))
+            if len(values) > 1:
+                raise InputError(f"event has {len(values)} values of pg:{prop}", shown, place)
+            if values:
+                entry[name] = _Value(_turtle_value(values[0]), place)
+        events.append(_Value(entry, place))
+    fields["events"] = _Value(events, str(node))
+    return case_from_mapping(_Value(fields, str(node)), shown, as_of)
+
+
+def read_any_case(path: str | Path, as_of: datetime | None = None) -> Case:
+    """Read a case file in YAML (.yaml, .yml) or, with the pg: case vocabulary, in an RDF
+    format (.ttl, .nt, .rdf/.xml RDF/XML, .jsonld JSON-LD); any other suffix is read as YAML."""
+    if Path(path).suffix.lower() in RDF_CASE_SUFFIXES:
+        return read_case_turtle(path, as_of)
+    return read_case(path, as_of)
+
+
+def read_cases(paths: Iterable[str | Path], as_of: datetime | None = None) -> list[Case]:
+    """Read several case files (YAML or Turtle); case ids must be unique."""
+    cases: list[Case] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        case = read_any_case(path, as_of)
+        if case.id in seen:
+            raise InputError(f"case id {case.id!r} is also used by {seen[case.id]}", case.source)
+        seen[case.id] = case.source
+        cases.append(case)
+    return cases
+
+
+# --- caseloads: a folder of case files, or events.csv (+ children.csv) -----------------------
+
+EVENT_COLUMNS = ("case", "at", "type", "by", "to", "channel", "category", "id", "note")
+CHILD_COLUMNS = ("case", *CHILD_FIELDS)
+MAX_CSV_BYTES = 200 * 1024 * 1024
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+
+
+def _csv_rows(
+    path: Path, allowed: tuple[str, ...], required: tuple[str, ...]
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Read a CSV strictly: known header, every row as wide as the header, rows numbered as a
+    spreadsheet numbers them (the header is row 1)."""
+    import csv
+
+    shown = str(path)
+    text = read_text(path, "a caseload CSV", "CSV", MAX_CSV_BYTES)
+    # newline="": line breaks inside quoted fields reach the reader, which alone knows rows
+    # (str.splitlines would also split on form feeds and U+2028 inside a field).
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InputError(f"not valid CSV: {exc}", shown, reader.line_num) from None
+    if not rows:
+        raise InputError("file holds no header row", shown)
+    header = [h.strip() for h in rows[0]]
+    for index, name in enumerate(header, start=1):
+        if name not in allowed:
+            raise InputError(f"unknown column {name!r} (known: {', '.join(allowed)})", shown, f"1:{index}")
+    for name in required:
+        if name not in header:
+            raise InputError(f"missing column {name!r}", shown, 1)
+    if len(set(header)) != len(header):
+        raise InputError("a column name appears twice", shown, 1)
+    body = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise InputError(f"row has {len(row)} fields, the header has {len(header)}", shown, number)
+        for column, cell in enumerate(row, start=1):
+            if "\n" in cell or "\r" in cell:
+                raise InputError("a field holds a line break", shown, f"{number}:{column}")
+        body.append((number, [cell.strip() for cell in row]))
+    return header, body
+
+
+def _csv_scalar(text: str, kind: type) -> object:
+    if kind is bool:
+        lowered = text.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        return text
+    if kind is int:
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    return text
+
+
+def read_caseload_csv(folder: Path, as_of: datetime | None = None) -> list[Case]:
+    """Read events.csv (and children.csv if present) from a folder: one case a case id."""
+    events_path = folder / "events.csv"
+    header, rows = _csv_rows(events_path, EVENT_COLUMNS, ("case", "at", "type"))
+    shown = str(events_path)
+    if not rows:
+        raise InputError("no events: the file holds only its header row", shown, 2)
+    by_case: dict[str, list[_Value]] = {}
+    first_row: dict[str, int] = {}
+    for number, row in rows:
+        fields = dict(zip(header, row, strict=True))
+        case_id = fields["case"]
+        if not case_id:
+            raise InputError("row has no case id", shown, f"{number}:{header.index('case') + 1}")
+        entry = {
+            name: _Value(value, f"{number}:{header.index(name) + 1}")
+            for name, value in fields.items()
+            if name != "case" and value != ""
+        }
+        by_case.setdefault(case_id, []).append(_Value(entry, number))
+        first_row.setdefault(case_id, number)
+    children: dict[str, _Value] = {}
+    children_path = folder / "children.csv"
+    if children_path.exists():
+        child_header, child_rows = _csv_rows(children_path, CHILD_COLUMNS, ("case",))
+        child_shown = str(children_path)
+        for number, row in child_rows:
+            fields = dict(zip(child_header, row, strict=True))
+            case_id = fields.pop("case")
+            if case_id in children:
+                raise InputError(f"case {case_id!r} has a second row", child_shown, number)
+            if case_id not in by_case:
+                raise InputError(f"case {case_id!r} has no events in events.csv", child_shown, number)
+            children[case_id] = _Value(
+                {
+                    name: _Value(_csv_scalar(value, CHILD_FIELDS[name]), f"{number}:{child_header.index(name) + 1}")
+                    for name, value in fields.items()
+                    if value != ""
+                },
+                number,
+            )
+            _child(children[case_id], child_shown)  # checked here, so a fault names children.csv
+    cases = []
+    for case_id in sorted(by_case):
+        mapping: dict[str, _Value] = {
+            "id": _Value(case_id, first_row[case_id]),
+            "events": _Value(by_case[case_id], first_row[case_id]),
+        }
+        if case_id in children:
+            mapping["child"] = children[case_id]
+        cases.append(case_from_mapping(_Value(mapping, first_row[case_id]), shown, as_of))
+    return cases
+
+
+def read_caseload(path: str | Path, as_of: datetime | None = None) -> list[Case]:
+    """Read a caseload: one case file, a folder of case files (*.yaml, *.yml, *.ttl), or a
+    folder holding events.csv (+ children.csv). Case ids must be unique; nothing is skipped."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file or folder not found", str(path))
+    if path.is_file():
+        return [read_any_case(path, as_of)]
+    if (path / "events.csv").exists():
+        return read_caseload_csv(path, as_of)
+    suffixes = (".yaml", ".yml", *RDF_CASE_SUFFIXES)
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
+    if not files:
+        raise InputError(f"folder holds no case files ({', '.join(suffixes)}) and no events.csv", str(path))
+    return read_cases(files, as_of)

@@ -1,0 +1,407 @@
+"""Validate case timelines against a protocol with SHACL shapes generated from its duties.
+
+For each duty a case timeline can evidence (a trigger and a completion event), one
+SHACL-SPARQL node shape is generated. Its ``sh:SPARQLTarget`` selects the obligations of
+its duty (so pySHACL must run with ``advanced=True``) and its constraint query selects the obligations of its duty whose first
+completion event after the trigger is later than the due time, or missing while the case's
+``as_of`` is past the due time. Due times are computed in Python (deadlines.py) and written
+on the case graph; the queries compare xsd:dateTime values only, in standard SPARQL 1.1
+(no VALUES, no subqueries, no date arithmetic), so the very same queries run on pySHACL,
+pyoxigraph and a SPARQL server. Severity follows modality (must/will -> Violation, should ->
+Warning, advisory or a soft timescale -> Info).
+
+The shapes are the single source of truth for what "late" means: a finding exists only
+where pySHACL reports one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from urllib.parse import quote
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SH
+
+from ..cases.reading import Case
+from ..corpus.duties import due_phrase
+from ..corpus.loader import Corpus
+from ..corpus.namespace import BASE, EVENT, PG, ROLE
+from ..corpus.terms import short_id
+from .deadlines import DEFAULT_IMMEDIATE_TOLERANCE, Checkable, Obligation, checkable_duties, obligations
+
+CASE_BASE = BASE + "case/"
+SHAPES = Namespace(BASE + "shapes/case/")
+PREFIXES = "PREFIX pg: <https://w3id.org/protograph/ns#>\n"
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@lru_cache(maxsize=65536)
+def _segment(text: str, safe: str = "") -> str:
+    """One percent-encoded IRI path segment (event and obligation ids repeat from case to case)."""
+    return quote(text, safe=safe)
+
+
+def case_iri(case_id: str) -> URIRef:
+    """The IRI of a case."""
+    return URIRef(CASE_BASE + _segment(case_id))
+
+
+def event_iri(case_id: str, event_id: str) -> URIRef:
+    """The IRI of one event of a case."""
+    return URIRef(f"{CASE_BASE}{_segment(case_id)}/event/{_segment(event_id)}")
+
+
+def obligation_iri(obligation: Obligation) -> URIRef:
+    """The IRI of one obligation of a case."""
+    return URIRef(_obligation_ref(CASE_BASE + _segment(obligation.case_id), obligation))
+
+
+def _obligation_ref(case_ref: str, obligation: Obligation) -> str:
+    return f"{case_ref}/obligation/{_segment(obligation.id, '/')}"
+
+
+# --- shapes ------------------------------------------------------------------------------
+
+
+def _completion_pattern(var: str, completion: str, roles: frozenset[str] | None, suffix: str) -> str:
+    lines = [f"?{var} pg:case ?case ; pg:eventType <{EVENT[completion]}> ; pg:at ?{suffix} ."]
+    if roles:
+        role_list = ", ".join(f"<{ROLE[r]}>" for r in sorted(roles))
+        lines.append(f"?{var} pg:to ?{var}To . FILTER (?{var}To IN ({role_list}))")
+    return "\n      ".join(lines)
+
+
+def constraint_query(check: Checkable, roles: frozenset[str] | None) -> str:
+    """The SELECT query of one generated constraint: the obligations of this duty not met in time.
+
+    ``$this`` is an obligation. With a deadline it is breached when no completion event lies
+    between the trigger and the due time while the review date is past the due time: case
+    input refuses events after ``as_of``, so a completion after the due time implies that too,
+    and the query needs no 'first completion' (which would compare every pair of completion
+    events of a caseload). The time actually done is reported by the caller. Without a
+    deadline it is outstanding when no completion follows the trigger at all.
+
+    Negation is written OPTIONAL + !BOUND rather than FILTER NOT EXISTS: the same answers, but
+    pyoxigraph evaluates NOT EXISTS once per obligation against every event of the caseload,
+    which made one query take seconds over 1,000 cases; this form takes milliseconds."""
+    duty = f"<{check.iri}>"
+    done = _completion_pattern("done", check.completion, roles, "doneAt")
+    if check.duty.deadline is None:
+        return (
+            PREFIXES
+            + f"""SELECT $this WHERE {{
+  $this pg:obligationOf {duty} ;
+        pg:triggeredBy ?trigger .
+  ?trigger pg:case ?case ;
+        pg:at ?start .
+  OPTIONAL {{
+      {done}
+      FILTER (?doneAt >= ?start)
+  }}
+  FILTER (!BOUND(?doneAt))
+}}"""
+        )
+    return (
+        PREFIXES
+        + f"""SELECT $this WHERE {{
+  $this pg:obligationOf {duty} ;
+        pg:triggeredBy ?trigger ;
+        pg:dueAt ?due .
+  ?trigger pg:case ?case ;
+        pg:at ?start .
+  ?case pg:asOf ?asOf .
+  FILTER (?asOf > ?due)
+  OPTIONAL {{
+      {done}
+      FILTER (?doneAt >= ?start && ?doneAt <= ?due)
+  }}
+  FILTER (!BOUND(?doneAt))
+}}"""
+    )
+
+
+def target_query(check: Checkable) -> str:
+    """The SPARQL target of one generated shape: the obligations of its duty."""
+    return PREFIXES + f"SELECT ?this WHERE {{ ?this pg:obligationOf <{check.iri}> . }}"
+
+
+def shape_iri(check: Checkable) -> URIRef:
+    """The IRI of the shape generated for one duty."""
+    return SHAPES[f"{check.duty.protocol}/{check.duty.id}"]
+
+
+def constraint_message(check: Checkable, roles: frozenset[str] | None) -> str:
+    duty = check.duty
+    when = due_phrase(duty.deadline) if duty.deadline is not None else "by the review date (no deadline)"
+    target = f" to {', '.join(sorted(roles))}" if roles else ""
+    return f"Not done{target} {when}: {duty.label} ({duty.protocol} {duty.provision})"
+
+
+def generate_shapes(checks: list[Checkable]) -> Graph:
+    """SHACL shapes for a protocol's checkable duties (one node shape a duty)."""
+    shapes = Graph()
+    shapes.bind("sh", SH)
+    shapes.bind("pg", PG)
+    shapes.bind("pgcase", SHAPES)
+    for check in checks:
+        node = shape_iri(check)
+        shapes.add((node, RDF.type, SH.NodeShape))
+        shapes.add((node, RDFS.label, Literal(f"{check.duty.protocol} {check.duty.provision}: {check.duty.label}")))
+        target = URIRef(f"{node}/target")
+        shapes.add((node, SH.target, target))
+        shapes.add((target, RDF.type, SH.SPARQLTarget))
+        shapes.add((target, SH.select, Literal(target_query(check))))
+        shapes.add((node, SH.severity, SH[check.severity]))
+        shapes.add((node, PG.obligationOf, check.iri))
+        groups: list[frozenset[str] | None] = list(check.recipients) or [None]
+        for index, roles in enumerate(groups):
+            constraint = URIRef(f"{node}/constraint-{index + 1}")
+            shapes.add((node, SH.sparql, constraint))
+            shapes.add((constraint, RDF.type, SH.SPARQLConstraint))
+            shapes.add((constraint, SH.message, Literal(constraint_message(check, roles))))
+            shapes.add((constraint, SH.select, Literal(constraint_query(check, roles))))
+            for role in sorted(roles or ()):
+                shapes.add((constraint, PG.to, ROLE[role]))
+    return shapes
+
+
+def protocol_shapes(corpus: Corpus, protocol_id: str) -> Graph:
+    """The generated case shapes of one protocol."""
+    return generate_shapes(checkable_duties(corpus, protocol_id))
+
+
+# --- the case graph ----------------------------------------------------------------------
+
+
+def case_graph(case: Case, obligation_list: list[Obligation]) -> Graph:
+    """The case's events and obligations as RDF, due times materialised as xsd:dateTime
+    (the triples case_ntriples writes, parsed, so both engines see the very same data)."""
+    graph = Graph()
+    graph.bind("pg", PG)
+    graph.parse(data="\n".join(case_ntriples(case, obligation_list)), format="nt")
+    return graph
+
+
+def _nt_literal(text: str, datatype: str | None = None) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"' + (f"^^<{datatype}>" if datatype else "")
+
+
+_PG = str(PG)
+_TYPE = str(RDF.type)
+_DATETIME = str(XSD.dateTime)
+_EVENT_BASE = str(EVENT[""])
+_ROLE_BASE = str(ROLE[""])
+
+
+def event_ntriples(case: Case) -> list[str]:
+    """A case and its events as N-Triples lines: the same triples case_graph writes for them."""
+    case_ref = CASE_BASE + _segment(case.id)
+    node = f"<{case_ref}>"
+    lines = [
+        f"{node} <{_TYPE}> <{_PG}Case> .",
+        f"{node} <{_PG}caseIdentifier> {_nt_literal(case.id)} .",
+        f"{node} <{_PG}asOf> {_nt_literal(case.as_of.isoformat(), _DATETIME)} .",
+    ]
+    for event in case.events:
+        ev = f"<{case_ref}/event/{_segment(event.id)}>"
+        lines += [
+            f"{ev} <{_TYPE}> <{_PG}CaseEvent> .",
+            f"{ev} <{_PG}case> {node} .",
+            f"{ev} <{_PG}eventType> <{_EVENT_BASE}{event.type}> .",
+            f"{ev} <{_PG}at> {_nt_literal(event.at.isoformat(), _DATETIME)} .",
+        ]
+        if event.by:
+            lines.append(f"{ev} <{_PG}by> <{_ROLE_BASE}{event.by}> .")
+        if event.to:
+            lines.append(f"{ev} <{_PG}to> <{_ROLE_BASE}{event.to}> .")
+        if event.channel:
+            lines.append(f"{ev} <{_PG}channel> {_nt_literal(event.channel)} .")
+        if event.category:
+            lines.append(f"{ev} <{_PG}category> {_nt_literal(event.category)} .")
+    return lines
+
+
+def obligation_ntriples(case: Case, obligation_list: list[Obligation], iris: list[str] | None = None) -> list[str]:
+    """A case's obligations as N-Triples lines: the same triples case_graph writes for them.
+    With ``iris``, each obligation's IRI is appended to it, in order."""
+    case_ref = CASE_BASE + _segment(case.id)
+    lines: list[str] = []
+    for obligation in obligation_list:
+        iri = _obligation_ref(case_ref, obligation)
+        if iris is not None:
+            iris.append(iri)
+        ob = f"<{iri}>"
+        lines += [
+            f"{ob} <{_TYPE}> <{_PG}Obligation> .",
+            f"{ob} <{_PG}obligationOf> <{obligation.check.iri}> .",
+            f"{ob} <{_PG}triggeredBy> <{case_ref}/event/{_segment(obligation.trigger.id)}> .",
+        ]
+        if obligation.due is not None:
+            lines.append(f"{ob} <{_PG}dueAt> {_nt_literal(obligation.due.isoformat(), _DATETIME)} .")
+    return lines
+
+
+def case_ntriples(case: Case, obligation_list: list[Obligation]) -> list[str]:
+    """The same triples as case_graph, written straight as N-Triples lines (the batch engine
+    loads a whole caseload this way; building rdflib graphs first would dominate its time)."""
+    return event_ntriples(case) + obligation_ntriples(case, obligation_list)
+
+
+# --- findings -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One breached or outstanding duty of one case, explained."""
+
+    case: str
+    protocol: str
+    provision: str
+    severity: str
+    duty: str
+    duty_label: str
+    message: str
+    trigger: str
+    trigger_at: str
+    deadline: str | None
+    actual: str | None
+    late_by: str | None
+    status: str  # late | not recorded | outstanding
+    quote: str
+    recipients: tuple[str, ...] = ()
+    modality: str = ""
+
+    def as_row(self) -> dict[str, object]:
+        """The finding as plain data; JSON fields as DESIGN.md fixes them, and more."""
+        return {
+            "case": self.case,
+            "protocol": self.protocol,
+            "provision": self.provision,
+            "severity": self.severity,
+            "duty": self.duty,
+            "duty_label": self.duty_label,
+            "modality": self.modality,
+            "message": self.message,
+            "trigger": self.trigger,
+            "trigger_at": self.trigger_at,
+            "deadline": self.deadline,
+            "actual": self.actual,
+            "late_by": self.late_by,
+            "status": self.status,
+            "recipients": list(self.recipients),
+            "quote": self.quote,
+        }
+
+
+def describe_delay(delta: timedelta) -> str:
+    """A lateness in days, hours and minutes ('2 d 3 h 5 min')."""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{mins} min" if mins else ""]
+    return " ".join(p for p in parts if p) or "0 min"
+
+
+@dataclass
+class CaseResult:
+    """What validating one case against one protocol found."""
+
+    case: Case
+    protocol: str
+    findings: list[Finding]
+    obligations: list[Obligation]
+    not_applicable: list[tuple[Checkable, str]]
+    report_text: str = field(default="", repr=False)
+
+    @property
+    def conforms(self) -> bool:
+        """True when no duty was breached or is outstanding."""
+        return not self.findings
+
+
+def first_completion(case: Case, obligation: Obligation, roles: frozenset[str] | None) -> datetime | None:
+    for event in case.events_by_type.get(obligation.check.completion, ()):
+        if event.at >= obligation.trigger.at:
+            if roles and event.to not in roles:
+                continue
+            return event.at
+    return None
+
+
+def validate_case(
+    corpus: Corpus,
+    case: Case,
+    protocol_id: str,
+    tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE,
+    shapes: Graph | None = None,
+    checks: list[Checkable] | None = None,
+) -> CaseResult:
+    """Validate one case against one protocol with pySHACL and explain each finding."""
+    from pyshacl import validate
+
+    checks = checks if checks is not None else checkable_duties(corpus, protocol_id)
+    shapes = shapes if shapes is not None else generate_shapes(checks)
+    obligation_list, not_applicable = obligations(checks, case, tolerance)
+    data = case_graph(case, obligation_list)
+    conforms, report, text = validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,  # sh:SPARQLTarget is silently ignored without it
+        do_owl_imports=False,
+        allow_warnings=True,
+        allow_infos=True,
+    )
+    by_iri = {obligation_iri(o): o for o in obligation_list}
+    findings: list[Finding] = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        obligation = by_iri.get(report.value(result, SH.focusNode))
+        if obligation is None:
+            continue
+        constraint = report.value(result, SH.sourceConstraint)
+        roles = frozenset(short_id(r) for r in shapes.objects(constraint, PG.to)) or None
+        findings.append(
+            explain_finding(
+                case,
+                obligation,
+                roles,
+                str(report.value(result, SH.resultMessage) or ""),
+                short_id(report.value(result, SH.resultSeverity)),
+            )
+        )
+    findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.trigger_at, f.provision, f.duty, f.recipients))
+    return CaseResult(case, protocol_id, findings, obligation_list, not_applicable, text)
+
+
+def explain_finding(
+    case: Case, obligation: Obligation, roles: frozenset[str] | None, message: str, severity: str
+) -> Finding:
+    duty = obligation.check.duty
+    actual = first_completion(case, obligation, roles)
+    due = obligation.due
+    if due is None:
+        status, late_by = "outstanding", None
+    elif actual is None:
+        status, late_by = "not recorded", describe_delay(case.as_of - due)
+    else:
+        status, late_by = "late", describe_delay(actual - due)
+    return Finding(
+        case=case.id,
+        protocol=duty.protocol,
+        provision=duty.provision,
+        severity=severity,
+        duty=duty.id,
+        duty_label=duty.label,
+        message=message,
+        trigger=obligation.trigger.type,
+        trigger_at=obligation.trigger.at.isoformat(),
+        deadline=due.isoformat() if due is not None else None,
+        actual=actual.isoformat() if actual is not None else None,
+        late_by=late_by,
+        status=status,
+        quote=duty.quote,
+        recipients=tuple(sorted(roles or ())),
+        modality=duty.modality,
+    )

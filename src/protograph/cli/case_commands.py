@@ -1,0 +1,151 @@
+"""Commands over case timelines: validate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+
+from .options import CorpusSource, connect, corpus_options, emit, endpoint_option, format_option
+
+
+def _parse_tolerance(value: str) -> timedelta:
+    import re
+    from datetime import timedelta
+
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hour|hours|d|day|days)\s*", value or "")
+    if not match:
+        raise click.BadParameter(f"{value!r} is not a duration such as 30m, 1h or 2h", param_hint="--tolerance")
+    number, unit = float(match.group(1)), match.group(2)[0]
+    return timedelta(seconds=number * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit])
+
+
+@click.command("validate")
+@click.argument("cases", nargs=-1, required=True, type=click.Path(path_type=Path))
+@endpoint_option
+@click.option(
+    "--report",
+    is_flag=True,
+    help="The caseload report: per protocol and duty, cases on time, late, outstanding; compliance %.",
+)
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the output to this file.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option(
+    "--engine",
+    type=click.Choice(["batch", "reference"]),
+    default=None,
+    help="batch: each duty's query once over the caseload (pyoxigraph); reference: pySHACL case by case. "
+    "Default: batch for more than one case.",
+)
+@click.option(
+    "--protocol",
+    "protocol_id",
+    default="all",
+    show_default=True,
+    help="A protocol id, or 'all' for every loaded protocol.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="TIME",
+    help="Review time for every case (ISO 8601 with offset); default: each case's as_of or last event.",
+)
+@click.option("--tolerance", default="1h", show_default=True, help="How long 'immediately' may take (30m, 1h, 2h).")
+@click.option(
+    "--matrix/--no-matrix",
+    "show_matrix",
+    default=None,
+    help="Print the protocol × duty outcome matrix (default: with --protocol all).",
+)
+@click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help="Replace case ids, event ids and case file names in every output by salted pseudonyms "
+    "(case-3f9a0c1d2e4b), stable for the same salt. Needs $PROTOGRAPH_SALT or --salt-file.",
+)
+@click.option(
+    "--salt-file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A file holding the secret salt for --pseudonymise (at least 16 characters; wins over $PROTOGRAPH_SALT).",
+)
+@corpus_options(lazy=True)
+@format_option(["table", "markdown", "json", "csv", "html"])
+def validate_command(
+    cases: tuple[Path, ...],
+    endpoint: str | None,
+    report: bool,
+    output: Path | None,
+    quiet: bool,
+    protocol_id: str,
+    as_of: str | None,
+    tolerance: str,
+    show_matrix: bool | None,
+    engine: str | None,
+    pseudonymise: bool,
+    salt_file: Path | None,
+    corpus: CorpusSource,
+    fmt: str,
+) -> int:
+    """Validate case timelines against a protocol (or all): what was late, by how much, under which clause.
+
+    CASES are case files (YAML, or Turtle, RDF/XML or JSON-LD), folders of them, or folders holding events.csv
+    (+ children.csv).
+    Exit status: 0 no violations (warnings and information allowed), 1 violations, 2 bad input."""
+    from ..cases.reading import parse_time, read_caseload
+    from ..errors import InputError
+    from ..reports.findings import render_validation
+
+    if salt_file is not None and not pseudonymise:
+        raise click.UsageError("--salt-file is used only with --pseudonymise")
+    if pseudonymise:
+        from ..cases.pseudonymise import salt_from
+
+        salt = salt_from(salt_file)
+    when = parse_time(as_of, "--as-of", "", "--as-of") if as_of else None
+    loaded = []
+    seen: dict[str, str] = {}
+    for path in cases:
+        for case in read_caseload(path, when):
+            if case.id in seen:
+                raise InputError(f"case id {case.id!r} is also used by {seen[case.id]}", case.source)
+            seen[case.id] = case.source
+            loaded.append(case)
+    if pseudonymise:  # before validation, so no output of any format can show an original id
+        from ..cases.pseudonymise import pseudonymise_cases
+
+        loaded = pseudonymise_cases(loaded, salt)
+    corpus = corpus.load()  # after the cases, so that bad case input fails at once
+    protocols = corpus.ids() if protocol_id == "all" else [corpus.info(protocol_id).id]
+    engine = engine or ("batch" if len(loaded) > 1 else "reference")
+    server = connect(endpoint, corpus)
+    if server is not None:
+        engine = "batch"
+    if report:
+        from ..checking.caseload import validate_cases
+        from ..reports.caseload import render_report, report_rows
+
+        results = validate_cases(corpus, loaded, protocols, _parse_tolerance(tolerance), engine, not quiet, server)
+        violations = sum(1 for r in results for f in r.findings if f.severity == "Violation")
+        emit(render_report(report_rows(results), fmt, len(loaded)), output, f"{len(loaded)} cases")
+        return 1 if violations else 0
+    if fmt in ("csv", "html"):
+        raise click.UsageError(f"--format {fmt} is for the caseload report: add --report")
+    text, violations = render_validation(
+        corpus,
+        loaded,
+        protocols,
+        _parse_tolerance(tolerance),
+        fmt,
+        (protocol_id == "all" and fmt != "json" and len(loaded) <= 5) if show_matrix is None else show_matrix,
+        engine,
+        not quiet,
+        server,
+    )
+    emit(text, output, f"{len(loaded)} cases")
+    return 1 if violations else 0

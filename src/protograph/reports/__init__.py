@@ -1,0 +1,7 @@
+"""Reports: rows rendered as a table, Markdown, JSON or CSV (``formats``), and the reports
+built on them: a protocol's summary, validation findings, the caseload report, and the
+policy reports (conflicts, diffs, timescales side by side) as Markdown or HTML pages.
+
+May import: ``checking``, ``comparing``, ``cases``, ``store``, ``corpus``, ``errors``,
+``paths``, ``progress``. Never ``graphs``, a sibling. Reports render what the layers below
+computed; they never run a check themselves."""

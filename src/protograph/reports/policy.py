@@ -1,0 +1,183 @@
+"""Reports a policy lead can circulate: conflicts, diffs and the timescale matrix as a terminal
+table, Markdown, JSON or one self-contained HTML page (no CDN, every string escaped)."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+
+from .formats import render
+
+KIND_TITLES = {
+    "deadline": "Different deadlines for the same action",
+    "timescale": "Different timescales on the same question",
+    "modality": "Different modality (must, should, ...) for the same duty",
+    "bearer": "Different bearer for the same duty",
+    "definition": "Different definitions of the same concept",
+    "threshold": "Different thresholds",
+    "form": "Different forms or tools for the same purpose",
+    "absent": "Duty in one protocol, absent from another",
+    "rename": "Renames (not conflicts)",
+    "added": "Added",
+    "removed": "Removed",
+    "changed": "Changed",
+}
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:75rem;color:#1b1b1b;line-height:1.4}
+h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid #ddd}h3{font-size:1.05rem;margin-bottom:.3rem}
+table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}th,td{border:1px solid #ccc;padding:.35rem .5rem;vertical-align:top;text-align:left}
+th{background:#f3f3f3}td.value{font-weight:600}blockquote{margin:.2rem 0;color:#444;font-size:.9rem;border-left:3px solid #bbb;padding-left:.6rem}
+.scope{font-size:.8rem;color:#555;background:#eee;border-radius:.3rem;padding:0 .3rem}.summary td{text-align:right}.summary td:first-child{text-align:left}
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def html_page(title: str, body: str) -> str:
+    """A complete, self-contained HTML page (inline CSS, no scripts, no remote resources)."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<h1>{_e(title)}</h1>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def _grouped(entries: Sequence[dict]) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = {}
+    for entry in entries:
+        groups.setdefault(entry["kind"], []).append(entry)
+    return groups
+
+
+def _sides_table_html(sides: Sequence[dict]) -> str:
+    rows = []
+    for side in sides:
+        quote = f"<blockquote>{_e(side['quote'])}</blockquote>" if side.get("quote") else ""
+        rows.append(
+            f"<tr><td>{_e(side['protocol'])}</td><td>{_e(side['provision'])}</td>"
+            f'<td class="value">{_e(side["value"])}{quote}</td></tr>'
+        )
+    return "<table><tr><th>protocol</th><th>clause</th><th>what it says</th></tr>" + "".join(rows) + "</table>"
+
+
+def entries_html(entries: Sequence[dict], title: str, intro: str = "") -> str:
+    """Conflicts or diff entries as one HTML page, grouped by kind."""
+    parts = [f"<p>{_e(intro)}</p>"] if intro else []
+    groups = _grouped(entries)
+    summary = "".join(f"<tr><td>{_e(KIND_TITLES.get(k, k))}</td><td>{len(v)}</td></tr>" for k, v in groups.items())
+    parts.append(f'<table class="summary"><tr><th>kind</th><th>count</th></tr>{summary}</table>')
+    for kind, items in groups.items():
+        parts.append(f"<h2>{_e(KIND_TITLES.get(kind, kind))} ({len(items)})</h2>")
+        for entry in items:
+            scope = (
+                f' <span class="scope">{_e(entry["scope"])} one document</span>'
+                if entry.get("scope") == "within"
+                else ""
+            )
+            parts.append(f"<h3>{_e(entry['topic'])}{scope}</h3>")
+            if entry.get("note"):
+                parts.append(f"<p>{_e(entry['note'])}</p>")
+            parts.append(_sides_table_html(entry["sides"]))
+    return html_page(title, "\n".join(parts))
+
+
+def entries_markdown(entries: Sequence[dict], title: str, intro: str = "") -> str:
+    """Conflicts or diff entries as Markdown, grouped by kind, quotes as block quotes."""
+    lines = [f"# {title}", ""]
+    if intro:
+        lines += [intro, ""]
+    for kind, items in _grouped(entries).items():
+        lines += [f"## {KIND_TITLES.get(kind, kind)} ({len(items)})", ""]
+        for entry in items:
+            scope = " _(within one document)_" if entry.get("scope") == "within" else ""
+            lines += [f"### {entry['topic']}{scope}", ""]
+            for side in entry["sides"]:
+                where = f"{side['protocol']} {side['provision']}".strip()
+                lines.append(f"- **{where}**: {side['value']}")
+                if side.get("quote"):
+                    lines.append(f"  > {side['quote']}")
+            lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def entries_table(entries: Sequence[dict]) -> str:
+    """A terminal table: one row a side, the kind and topic on the first side's row."""
+    rows = []
+    for entry in entries:
+        for index, side in enumerate(entry["sides"]):
+            rows.append(
+                {
+                    "kind": entry["kind"] if index == 0 else "",
+                    "topic": (entry["topic"] + (" (within)" if entry.get("scope") == "within" else ""))
+                    if index == 0
+                    else "",
+                    "protocol": side["protocol"],
+                    "clause": side["provision"],
+                    "says": side["value"],
+                }
+            )
+    return render(rows, ["kind", "topic", "protocol", "clause", "says"], "table", wrap={"topic": 34, "says": 60})
+
+
+def render_entries(entries: Sequence[dict], fmt: str, title: str, intro: str = "") -> str:
+    """Render conflicts or diff entries in the chosen format."""
+    if fmt == "json":
+        return json.dumps(list(entries), indent=2, ensure_ascii=False)
+    if fmt == "markdown":
+        return entries_markdown(entries, title, intro)
+    if fmt == "html":
+        return entries_html(entries, title, intro)
+    return entries_table(entries)
+
+
+def timescale_matrix(rows: Sequence[dict], protocols: Sequence[str]) -> tuple[list[dict], list[str]]:
+    """Timescales side by side: a row per topic (and kind), a column per protocol, each cell
+    the durations with their clauses."""
+    cells: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for row in rows:
+        text = (
+            "immediately"
+            if row["immediate"]
+            else (row["max"] if row["min"] == row["max"] else f"{row['min']}–{row['max']}")
+        )
+        if row["working_days"]:
+            text += " working"
+        if row["soft"]:
+            text += " (soft)"
+        key = (row["topic"], row["kind"])
+        cells.setdefault(key, {}).setdefault(row["protocol"], []).append(f"{text} ({row['provision']})")
+    table = []
+    for (topic, kind), by_protocol in sorted(cells.items()):
+        entry: dict[str, object] = {"topic": topic, "kind": kind}
+        for protocol in protocols:
+            entry[protocol] = "; ".join(dict.fromkeys(by_protocol.get(protocol, []))) or "—"
+        table.append(entry)
+    return table, ["topic", "kind", *protocols]
+
+
+def matrix_html(rows: Sequence[dict], columns: Sequence[str], title: str) -> str:
+    """A matrix as a self-contained HTML page."""
+    head = "".join(f"<th>{_e(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{_e(r.get(c))}</td>" for c in columns) + "</tr>" for r in rows)
+    return html_page(title, f"<table><tr>{head}</tr>{body}</table>")
+
+
+def summary_table(entries: Sequence[dict], fmt: str) -> str:
+    """A short summary: per kind, how many conflicts across protocols and within one, and topics."""
+    rows = []
+    for kind, items in _grouped(entries).items():
+        across = [e for e in items if e.get("scope", "across") == "across"]
+        topics = list(dict.fromkeys(e["topic"] for e in items))
+        rows.append(
+            {
+                "kind": KIND_TITLES.get(kind, kind),
+                "across": len(across),
+                "within": len(items) - len(across),
+                "topics": "; ".join(topics[:4]) + (f"; … (+{len(topics) - 4})" if len(topics) > 4 else ""),
+            }
+        )
+    return render(rows, ["kind", "across", "within", "topics"], fmt, wrap={"topics": 70, "kind": 28})

@@ -1,0 +1,141 @@
+"""Readable summaries of the corpus: the protocol list and one protocol's duties by role."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from rdflib import RDF, Graph
+from rdflib.namespace import PROV
+
+from ..corpus.catalogue import FACT_KINDS
+from ..corpus.duties import Duty, duties, modality_rank
+from ..corpus.loader import Corpus
+from ..corpus.namespace import COND, PG
+from ..corpus.terms import label, short_id
+from .formats import render
+
+
+def fact_counts(graph: Graph) -> dict[str, int]:
+    """How many facts of each kind a protocol graph encodes."""
+    return {
+        name: len({s for c in classes for s in graph.subjects(RDF.type, PG[c])}) for name, classes in FACT_KINDS.items()
+    }
+
+
+def protocol_rows(corpus: Corpus) -> list[dict[str, object]]:
+    """One row a loaded protocol: id, title, issuer, date, what it revises, counts."""
+    rows = []
+    for protocol_id in corpus.ids():
+        info = corpus.info(protocol_id)
+        graph = corpus.graph(protocol_id)
+        previous = graph.value(info.iri, PROV.wasRevisionOf)
+        counts = fact_counts(graph)
+        rows.append(
+            {
+                "id": protocol_id,
+                "title": info.title,
+                "issuer": info.issuer,
+                "date": info.date,
+                "revision_of": short_id(previous) if previous is not None else "",
+                "duties": counts["duties"],
+                "timescales": counts["timescales"],
+                "source": "bundled" if info.bundled else str(info.path),
+            }
+        )
+    return rows
+
+
+def duties_by_role(corpus: Corpus, protocol_id: str) -> dict[str, list[Duty]]:
+    """The protocol's duties grouped by bearer role label; most binding first."""
+    groups: dict[str, list[Duty]] = defaultdict(list)
+    for duty in duties(corpus, [protocol_id]):
+        for bearer in duty.bearers:
+            groups[duty.labels.get(bearer, bearer)].append(duty)
+    return {
+        role: sorted(items, key=lambda d: (modality_rank(d.modality), d.provision, d.id))
+        for role, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    }
+
+
+def _details(duty: Duty, ontology: Graph) -> str:
+    parts = []
+    if duty.recipients:
+        parts.append("to " + ", ".join(duty.labels.get(r, r) for r in duty.recipients))
+    if duty.trigger:
+        trigger = duty.trigger
+        qualifiers = [q for q in (duty.trigger_channel, duty.trigger_category) if q]
+        if duty.trigger_recipient:
+            qualifiers.append(f"to {duty.trigger_recipient}")
+        parts.append("when " + trigger + (f" ({', '.join(qualifiers)})" if qualifiers else ""))
+    if duty.threshold:
+        parts.append(f"threshold {duty.threshold}")
+    if duty.when():
+        parts.append("due " + duty.when())
+    conditions = [label(ontology, COND[c]) for c in duty.conditions]
+    if duty.age_at_least is not None:
+        conditions.append(f"aged {duty.age_at_least}+")
+    if duty.age_below is not None:
+        conditions.append(f"under {duty.age_below}")
+    if conditions:
+        parts.append("if " + ", ".join(conditions))
+    if duty.forms:
+        parts.append("using " + ", ".join(duty.forms))
+    return "; ".join(parts)
+
+
+def render_show(corpus: Corpus, protocol_id: str, fmt: str) -> str:
+    """The readable summary of one protocol in the chosen format."""
+    info = corpus.info(protocol_id)
+    graph = corpus.graph(protocol_id)
+    counts = fact_counts(graph)
+    previous = graph.value(info.iri, PROV.wasRevisionOf)
+    groups = duties_by_role(corpus, protocol_id)
+    if fmt == "json":
+        return json.dumps(
+            {
+                "protocol": protocol_id,
+                "title": info.title,
+                "issuer": info.issuer,
+                "date": info.date,
+                "revision_of": short_id(previous) if previous is not None else None,
+                "counts": counts,
+                "duties_by_role": {role: [d.as_row() for d in items] for role, items in groups.items()},
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    encoded = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
+    header = [
+        f"{protocol_id}: {info.title}",
+        f"Issuer: {info.issuer}    Date: {info.date or 'undated'}"
+        + (f"    Revision of: {short_id(previous)}" if previous is not None else ""),
+        f"Encoded: {encoded}",
+    ]
+    if fmt == "markdown":
+        lines = [f"# {protocol_id}", "", f"**{info.title}**", "", *(f"- {h}" for h in header[1:]), ""]
+        for role, items in groups.items():
+            lines.append(f"## {role} ({len(items)})")
+            lines.append("")
+            rows = [
+                {
+                    "modality": d.modality,
+                    "duty": d.label,
+                    "details": _details(d, corpus.ontology),
+                    "clause": d.provision,
+                }
+                for d in items
+            ]
+            lines.append(render(rows, ["modality", "duty", "details", "clause"], "markdown"))
+            lines.append("")
+        return "\n".join(lines).rstrip()
+    lines = [*header, ""]
+    for role, items in groups.items():
+        lines.append(f"== {role} ({len(items)}) ==")
+        for d in items:
+            lines.append(f"  [{d.modality}] {d.label}  ({protocol_id} {d.provision})")
+            details = _details(d, corpus.ontology)
+            if details:
+                lines.append(f"      {details}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
