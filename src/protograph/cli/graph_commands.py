@@ -1,7 +1,10 @@
-"""`protograph graph ID... --output FILE.html`: the interactive duty graph as one offline page."""
+"""The board's pages: `protograph graph ID... --output FILE.html`, the interactive duty graph,
+and `protograph timeline ID [ID] --event EVENT --output FILE.html`, who must do what by when
+after an event; each one offline page."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,4 +50,57 @@ def graph_command(protocol_ids: tuple[str, ...], output: Path, show_diff: bool, 
     click.echo(
         f"wrote {output} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} links, {size:,} bytes)", err=True
     )
+    return 0
+
+
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+@click.command("timeline")
+@click.argument("protocol_ids", metavar="ID [ID]", nargs=-1, required=True)
+@click.option(
+    "--event",
+    "event",
+    default="missing",
+    show_default=True,
+    help="The event that starts things (missing, trafficking-suspected, referral, returned, ...); the page "
+    "can switch to any other.",
+)
+@click.option(
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="The HTML file to write (one self-contained page: works offline, loads nothing).",
+)
+@click.option(
+    "--produced",
+    "produced",
+    metavar="DATE",
+    help="The date printed as 'produced' (YYYY-MM-DD; default: the newest protocol date of the corpus, so "
+    "the page is the same bytes on every run).",
+)
+@corpus_options
+def timeline_command(
+    protocol_ids: tuple[str, ...], event: str, output: Path, produced: str | None, corpus: Corpus
+) -> int:
+    """When an event happens, who must do what, by when: lanes by role, columns by time after the
+    event, a card per duty with its clause (click for the quote). Two ids: side by side, with
+    what differs marked from the alignment of duties."""
+    from ..cases.reading import event_type_ids
+    from ..graphs.timeline import newest_date
+    from ..graphs.timeline_page import write_timeline_html
+
+    chosen = list(dict.fromkeys(protocol_ids))
+    if len(chosen) > 2:
+        raise click.UsageError(f"timeline takes one or two protocol ids, got {len(chosen)}")
+    for protocol_id in chosen:
+        corpus.info(protocol_id)  # an unknown id is one line naming it and the known ones
+    if event not in event_type_ids():
+        known = ", ".join(sorted(event_type_ids()))
+        raise click.BadParameter(f"unknown event type {event!r} (known: {known})", param_hint="--event")
+    if produced is not None and not _DATE.fullmatch(produced):
+        raise click.BadParameter(f"{produced!r} is not a date (YYYY-MM-DD)", param_hint="--produced")
+    size = write_timeline_html(corpus, chosen, event, produced or newest_date(corpus), output)
+    click.echo(f"wrote {output} ({size:,} bytes)", err=True)
     return 0

@@ -36,7 +36,7 @@ def _register_commands() -> None:
         show_command,
         timescales_command,
     )
-    from .graph_commands import graph_command
+    from .graph_commands import graph_command, timeline_command
 
     for command in (
         list_command,
@@ -50,6 +50,7 @@ def _register_commands() -> None:
         validate_command,
         shapes_command,
         graph_command,
+        timeline_command,
     ):
         cli.add_command(command)
 

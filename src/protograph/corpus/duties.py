@@ -63,16 +63,21 @@ class Duty:
 
 def due_phrase(ts: Timescale) -> str:
     """A timescale as words: 'immediately', 'within 72 hours', 'within 24–48 hours'."""
-    if ts.immediate:
-        text = "immediately"
-    else:
-        low, high = _words(ts.min, ts.working_days), _words(ts.max, ts.working_days)
-        text = f"within {high}" if low == high else f"within {low.split(' ')[0]}–{high}"
+    text = span_phrase(ts)
     if ts.relative_to:
         text += f" of {ts.relative_to}"
     if ts.soft:
         text += " (soft)"
     return text
+
+
+def span_phrase(ts: Timescale) -> str:
+    """How long a timescale gives, as words: 'immediately', 'within 72 hours', 'within 24–48
+    hours', 'within 7 working days'."""
+    if ts.immediate:
+        return "immediately"
+    low, high = _words(ts.min, ts.working_days), _words(ts.max, ts.working_days)
+    return f"within {high}" if low == high else f"within {low.split(' ')[0]}–{high}"
 
 
 def _words(iso: str, working: bool) -> str:
