@@ -131,3 +131,101 @@ def run_protograph(args: list[str], cwd: Path, memory_limit: int | None = None) 
         env={k: v for k, v in os.environ.items() if k != "PROTOGRAPH_DEBUG"},
         preexec_fn=limit,
     )
+
+
+# --- pages in Chromium (the duty graph, the timeline) ----------------------------------------
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+"""Screenshots the page tests save for a person to look at (git-ignored)."""
+
+VIEWPORT = {"width": 1400, "height": 1000}
+"""The screen the pages are written for: a board member's laptop."""
+
+
+class OpenedPage:
+    """A page opened from a file at 1400 × 1000: every request but the file itself is
+    recorded and aborted; console errors and warnings, page errors and dialogs are recorded.
+    ``ready`` is a selector the page sets once it has drawn itself."""
+
+    def __init__(self, browser, path: Path, ready: str | None = "body[data-pg-ready]", media: str = "screen"):  # noqa: ANN001
+        self.url = path.resolve().as_uri()
+        self.requests: list[str] = []
+        self.problems: list[str] = []
+        self.dialogs: list[str] = []
+        self.page = browser.new_page(viewport=VIEWPORT)
+        self.page.emulate_media(media=media)
+        self.page.on(
+            "console", lambda m: self.problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+        )
+        self.page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
+        self.page.on("dialog", self._dialog)
+        self.page.route("**/*", self._route)
+        self.page.goto(self.url, wait_until="load")
+        if ready:
+            self.page.wait_for_selector(ready, state="attached", timeout=120_000)
+
+    def _dialog(self, dialog) -> None:  # noqa: ANN001
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _route(self, route) -> None:  # noqa: ANN001
+        url = route.request.url
+        if url == self.url or url.startswith("data:"):
+            route.continue_()
+        else:
+            self.requests.append(url)
+            route.abort()
+
+    def eval(self, script: str, arg: object = None) -> object:
+        """Evaluate a script in the page."""
+        return self.page.evaluate(script, arg)
+
+    def screenshot(self, name: str, full_page: bool = False) -> Path:
+        """Save a screenshot under tests/artifacts/ and return its path."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    def text_layout(self) -> dict:
+        """Every run of text the page renders (in the whole document, scrolled or not): how
+        many, the smallest font size, those under 12 px, and the pairs of text runs whose
+        boxes overlap by more than a pixel each way (two lines of one run never count)."""
+        return self.eval(TEXT_LAYOUT_JS)
+
+
+TEXT_LAYOUT_JS = """() => {
+  const rects = [], small = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let index = 0;
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const text = node.textContent.trim();
+    if (!text) continue;
+    const parent = node.parentElement;
+    if (parent.closest('script, style, template')) continue;
+    const style = getComputedStyle(parent);
+    if (style.visibility === 'hidden') continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const boxes = [...range.getClientRects()].filter(r => r.width > 0.5 && r.height > 0.5);
+    if (!boxes.length) continue;   // not rendered (hidden, display: none)
+    const size = parseFloat(style.fontSize);
+    if (size < 12) small.push([text.slice(0, 60), size]);
+    for (const r of boxes) rects.push({i: index, text: text.slice(0, 60), size,
+      l: r.left + scrollX, t: r.top + scrollY, r: r.right + scrollX, b: r.bottom + scrollY});
+    index++;
+  }
+  rects.sort((a, b) => a.t - b.t);
+  const overlaps = [];
+  for (let i = 0; i < rects.length; i++) {
+    for (let j = i + 1; j < rects.length && rects[j].t < rects[i].b; j++) {
+      const a = rects[i], c = rects[j];
+      if (a.i === c.i) continue;
+      const w = Math.min(a.r, c.r) - Math.max(a.l, c.l), h = Math.min(a.b, c.b) - Math.max(a.t, c.t);
+      if (w > 1 && h > 1) overlaps.push([a.text, c.text, Math.round(w), Math.round(h)]);
+    }
+  }
+  return {runs: index, boxes: rects.length, min_size: rects.length ? Math.min(...rects.map(r => r.size)) : 0,
+          small: small, overlaps: overlaps};
+}"""

@@ -237,6 +237,11 @@ def _obligation_label(corpus: Corpus, graph: object, obligation: URIRef | None) 
     return str(found) if found is not None else short_id(obligation)
 
 
+def has_alignment(corpus: Corpus, protocol: str) -> bool:
+    """True when any duty of the protocol is aligned to a shared obligation or marked unique."""
+    return any(e.obligation or e.unique_reason for e in _extras(corpus, protocol).values())
+
+
 def conditions_in_words(corpus: Corpus, duty: Duty) -> list[str]:
     """The scope of a duty in words, from its structured fields only: trigger qualifiers,
     threshold, prior events, conditions, age bounds, time expressions that are not a due time;

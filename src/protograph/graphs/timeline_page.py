@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..corpus.loader import Corpus
 from .page import CSP, _e, script_json
-from .timeline import COLUMNS, event_label, event_question, starting_events, timeline
+from .timeline import COLUMNS, event_label, event_question, has_alignment, starting_events, timeline
 
 
 def timeline_data(corpus: Corpus, protocols: list[str], event: str, produced: str) -> dict[str, object]:
@@ -41,7 +41,13 @@ def timeline_data(corpus: Corpus, protocols: list[str], event: str, produced: st
             for e in events
         ],
         "protocols": [
-            {"id": p, "title": corpus.info(p).title, "date": corpus.info(p).date, "issuer": corpus.info(p).issuer}
+            {
+                "id": p,
+                "title": corpus.info(p).title,
+                "date": corpus.info(p).date,
+                "issuer": corpus.info(p).issuer,
+                "aligned": has_alignment(corpus, p),
+            }
             for p in protocols
         ],
         "selected": event,
@@ -60,7 +66,7 @@ def render_timeline_html(corpus: Corpus, protocols: list[str], event: str, produ
         css=_CSS,
         data=script_json(data),
         script=_SCRIPT,
-        compare_note=_COMPARE_NOTE if len(protocols) > 1 else "",
+        compare_note=_compare_note(corpus, protocols),
     )
 
 
@@ -69,6 +75,19 @@ def write_timeline_html(corpus: Corpus, protocols: list[str], event: str, produc
     page = render_timeline_html(corpus, protocols, event, produced).encode("utf-8")
     Path(path).write_bytes(page)
     return len(page)
+
+
+def _compare_note(corpus: Corpus, protocols: list[str]) -> str:
+    if len(protocols) < 2:
+        return ""
+    missing = [p for p in protocols if not has_alignment(corpus, p)]
+    if not missing:
+        return _COMPARE_NOTE
+    return (_COMPARE_NOTE if len(missing) < len(protocols) else "") + (
+        f'<p class="note">No duty of {_e(" or ".join(missing))} is aligned to the shared list of obligations yet, '
+        "so none of its cards can be paired with the other protocol's; nothing is claimed missing or in "
+        "conflict.</p>"
+    )
 
 
 _COMPARE_NOTE = (
@@ -96,7 +115,7 @@ section.protocol{margin:1rem 0 1.6rem}
 .protocol-head h2{font-size:1.2rem;margin:0;line-height:1.3}
 .protocol-head p{margin:.15rem 0 .5rem;font-size:.9rem;color:#2d3748}
 .grid{display:grid;border-top:2px solid #2d3748;column-gap:0}
-.colhead{font-weight:700;font-size:.9rem;padding:.4rem .45rem;border-bottom:2px solid #2d3748;background:#edf2f7;line-height:1.25;overflow-wrap:anywhere}
+.colhead{font-weight:700;font-size:.9rem;padding:.4rem .45rem;border-bottom:2px solid #2d3748;background:#edf2f7;line-height:1.25;overflow-wrap:break-word}
 .colhead.empty{color:#4a5568;font-weight:600;background:#f7fafc}
 .lanehead{font-weight:700;font-size:.95rem;padding:.5rem .45rem;border-bottom:1px solid #cbd5e0;background:#f7fafc;overflow-wrap:anywhere;line-height:1.3}
 .cell{padding:.35rem .3rem;border-bottom:1px solid #cbd5e0;border-left:1px solid #e2e8f0;display:flex;flex-direction:column;gap:.35rem;min-width:0}
@@ -113,8 +132,8 @@ section.protocol{margin:1rem 0 1.6rem}
 .card .modal{font-style:italic}
 .card .who{color:#2d3748}
 .card .cond{margin-top:.15rem;color:#22543d}
-.card .clause{margin-top:.15rem;color:#4a5568;font-size:.8rem}
-.card .cmp{margin-top:.25rem;padding-top:.2rem;border-top:1px dashed #a0aec0;font-size:.8rem}
+.card .clause{margin-top:.15rem;color:#4a5568;font-size:.85rem}
+.card .cmp{margin-top:.25rem;padding-top:.2rem;border-top:1px dashed #a0aec0;font-size:.85rem}
 .card .cmp.differs{color:#744210;font-weight:600}.card .cmp.same{color:#234e52}.card .cmp.not-found,.card .cmp.unique{color:#4a5568}
 .none-here{grid-column:1/-1;padding:.6rem .45rem;font-style:italic;color:#2d3748;border-bottom:1px solid #cbd5e0}
 dialog{max-width:46rem;width:92vw;border:1px solid #4a5568;border-radius:6px;padding:1rem 1.2rem;font-size:.95rem;line-height:1.4}
@@ -151,6 +170,8 @@ _SCRIPT = r"""
   var main = document.getElementById("timelines");
   var dialog = document.getElementById("quote-dialog");
   var lastCard = null;
+  var aligned = {};
+  data.protocols.forEach(function (p) { aligned[p.id] = p.aligned; });
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -218,6 +239,7 @@ _SCRIPT = r"""
     card.conditions.forEach(function (c) { button.appendChild(el("span", "cond", "• " + c)); });
     button.appendChild(el("span", "clause", "Clause " + card.clause));
     card.counterparts.forEach(function (o) {
+      if (o.status === "not-found" && !aligned[card.protocol]) return;  // said once, above the timelines
       button.appendChild(el("span", "cmp " + o.status, (o.status === "differs" ? "≠ " : o.status === "same" ? "= " : "") + o.text));
     });
     button.setAttribute("aria-haspopup", "dialog");
@@ -236,7 +258,7 @@ _SCRIPT = r"""
       });
     });
     var template = "minmax(8.5rem, 10rem)";
-    data.columns.forEach(function (c) { template += used[c.id] ? " minmax(0, 1fr)" : " 6.4rem"; });
+    data.columns.forEach(function (c) { template += used[c.id] ? " minmax(0, 1fr)" : " 7.6rem"; });
     main.textContent = "";
     var shown = 0;
     data.protocols.forEach(function (p) {
