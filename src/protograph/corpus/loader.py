@@ -139,6 +139,12 @@ def bundled_protocol_files() -> list[Path]:
     return sorted(data_dir("protocols").glob("*.ttl"))
 
 
+def alignment_file(protocol_path: Path, protocol_id: str) -> Path:
+    """Where a protocol's alignment to the shared list of obligations lives: beside the protocol
+    file, in ``alignment/<protocol-id>.ttl``; it is loaded into the protocol's own graph."""
+    return protocol_path.parent / "alignment" / f"{protocol_id}.ttl"
+
+
 def parse_file(path: Path, graph: Graph | None = None, error: type = EncodingError) -> Graph:
     """Parse one RDF file (Turtle, N-Triples, N3, RDF/XML or JSON-LD) into ``graph``, turning
     every fault into one line naming the file and, where there is one, the line.
@@ -374,6 +380,9 @@ def load_corpus(
             from .encoding_checks import check_protocol_graph
 
             check_protocol_graph(graph, ontology, path)
+        alignment = alignment_file(path, protocol_id)
+        if alignment.is_file():  # which shared obligation each duty states (pg:alignedTo, pg:uniqueReason)
+            parse_file(alignment, graph)
         _mark_membership(graph, iri)
         target = dataset.graph(iri)
         for prefix, ns in graph.namespaces():

@@ -199,7 +199,7 @@ class _Extras:
     threshold: str = ""
     age_disputed: bool = False
     timescales: tuple[str, ...] = ()
-    obligation: str = ""
+    obligations: tuple[str, ...] = ()
     obligation_label: str = ""
     unique_reason: str = ""
 
@@ -210,7 +210,7 @@ def _extras(corpus: Corpus, protocol: str) -> dict[str, _Extras]:
         result = {}
         for duty in sorted(graph.subjects(RDF.type, PG.Duty)):
             threshold = graph.value(duty, PG.triggerThreshold)
-            obligation = min(graph.objects(duty, PG.alignedTo), default=None)
+            obligations = sorted(graph.objects(duty, PG.alignedTo))
             spans = []
             for ts in sorted(graph.objects(duty, PG.timescale)):
                 kinds = sorted(label(ontology, k) for k in graph.objects(ts, RDF.type))
@@ -221,8 +221,8 @@ def _extras(corpus: Corpus, protocol: str) -> dict[str, _Extras]:
                 threshold=str(graph.value(threshold, RDFS.label) or short_id(threshold)) if threshold else "",
                 age_disputed=bool(disputed is not None and disputed.toPython() is True),
                 timescales=tuple(spans),
-                obligation=short_id(obligation) if obligation is not None else "",
-                obligation_label=_obligation_label(corpus, graph, obligation),
+                obligations=tuple(short_id(o) for o in obligations),
+                obligation_label="; ".join(_obligation_label(corpus, graph, o) for o in obligations),
                 unique_reason=" ".join(sorted(str(v) for v in graph.objects(duty, PG.uniqueReason))),
             )
         return result
@@ -230,16 +230,14 @@ def _extras(corpus: Corpus, protocol: str) -> dict[str, _Extras]:
     return corpus.memo(("timeline-extras", protocol), compute)
 
 
-def _obligation_label(corpus: Corpus, graph: object, obligation: URIRef | None) -> str:
-    if obligation is None:
-        return ""
+def _obligation_label(corpus: Corpus, graph: object, obligation: URIRef) -> str:
     found = corpus.ontology.value(obligation, RDFS.label) or graph.value(obligation, RDFS.label)  # type: ignore[attr-defined]
     return str(found) if found is not None else short_id(obligation)
 
 
 def has_alignment(corpus: Corpus, protocol: str) -> bool:
     """True when any duty of the protocol is aligned to a shared obligation or marked unique."""
-    return any(e.obligation or e.unique_reason for e in _extras(corpus, protocol).values())
+    return any(e.obligations or e.unique_reason for e in _extras(corpus, protocol).values())
 
 
 def conditions_in_words(corpus: Corpus, duty: Duty) -> list[str]:
@@ -289,7 +287,8 @@ class Counterpart:
 
     ``status`` is 'differs' (deadline, modality or bearer differ: ``differs`` names which),
     'same', 'not-found' (the duty is not aligned yet, or the other protocol has no duty
-    aligned to its obligation) or 'unique' (the duty is marked unique to its protocol)."""
+    aligned to its obligation) or 'unique' (the duty is marked unique to its protocol; ``note``
+    says why)."""
 
     protocol: str
     status: str
@@ -303,6 +302,7 @@ class Counterpart:
     wording: str = ""
     starts: str = ""
     quote: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -423,16 +423,16 @@ def _counterparts(corpus: Corpus, duty: Duty, others: list[str], event_labels: d
     extras = _extras(corpus, duty.protocol).get(duty.id, _Extras())
     result = []
     for other in others:
-        if extras.unique_reason and not extras.obligation:
-            result.append(Counterpart(other, "unique", text=f"Only in {duty.protocol}: {extras.unique_reason}"))
+        if extras.unique_reason and not extras.obligations:
+            result.append(Counterpart(other, "unique", text=f"Only in {duty.protocol}", note=extras.unique_reason))
             continue
-        if not extras.obligation:
+        if not extras.obligations:
             result.append(Counterpart(other, "not-found", text=f"No counterpart found in {other}"))
             continue
         theirs = [
             d
             for d in duties(corpus, [other])
-            if _extras(corpus, other).get(d.id, _Extras()).obligation == extras.obligation
+            if set(_extras(corpus, other).get(d.id, _Extras()).obligations) & set(extras.obligations)
         ]
         if not theirs:
             result.append(Counterpart(other, "not-found", text=f"No counterpart found in {other}"))
@@ -447,13 +447,18 @@ def _counterparts(corpus: Corpus, duty: Duty, others: list[str], event_labels: d
                 differs.append("bearer")
             when = when_in_words(match.deadline, starts(match), event_labels)
             who = _people(match, match.bearers)
+            there = {
+                "deadline": "deadline there: " + ("none stated" if match.deadline is None else when),
+                "modality": f"there it is “{match.wording}” ({MODALITY_WORDS.get(match.modality, match.modality)})",
+                "bearer": f"borne there by {who}",
+            }
             if differs:
-                there = {"deadline": when, "modality": f"“{match.wording}”", "bearer": who}
-                text = f"Differs in {other} {match.provision}: " + "; ".join(f"{d} {there[d]}" for d in differs)
+                text = f"Differs in {other} {match.provision}: " + "; ".join(there[d] for d in differs)
             else:
                 text = f"Same deadline, modality and bearer in {other} {match.provision}"
             if starts(match) != starts(duty):
-                text += f" (there it starts from: {event_labels.get(starts(match), starts(match) or 'no event')})"
+                first = event_labels.get(starts(match), starts(match))
+                text += f" (there it starts from: {first})" if first else " (there no event starts it)"
             result.append(
                 Counterpart(
                     protocol=other,

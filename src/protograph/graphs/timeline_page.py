@@ -206,6 +206,7 @@ _SCRIPT = r"""
     card.counterparts.forEach(function (other) {
       var box = el("div", "other");
       box.appendChild(el("h4", null, other.text));
+      if (other.note) box.appendChild(el("p", null, other.note));
       if (other.duty) {
         var otherList = el("dl");
         [["Who", other.who], ["By when", other.when],
@@ -238,8 +239,11 @@ _SCRIPT = r"""
     button.appendChild(el("span", "modal", modalText(card)));
     card.conditions.forEach(function (c) { button.appendChild(el("span", "cond", "• " + c)); });
     button.appendChild(el("span", "clause", "Clause " + card.clause));
+    var said = {};
     card.counterparts.forEach(function (o) {
       if (o.status === "not-found" && !aligned[card.protocol]) return;  // said once, above the timelines
+      if (said[o.text]) return;  // several duties there, stated alike
+      said[o.text] = true;
       button.appendChild(el("span", "cmp " + o.status, (o.status === "differs" ? "≠ " : o.status === "same" ? "= " : "") + o.text));
     });
     button.setAttribute("aria-haspopup", "dialog");
