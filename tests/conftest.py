@@ -21,6 +21,17 @@ def corpus() -> Corpus:
     return load_corpus()
 
 
+@pytest.fixture(scope="module")
+def browser():  # noqa: ANN201 - a playwright Browser
+    """Debian's headless Chromium, driven by playwright (never a downloaded browser)."""
+    from support import CHROMIUM, CHROMIUM_FLAGS, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
 EXAMPLES_RUN = pytest.StashKey[Counter]()
 
 

@@ -187,6 +187,24 @@ class OpenedPage:
         self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
+    def click_node(self, node: str) -> list[str]:
+        """On the duty graph: scroll the node to the middle of the window, click it, and return
+        the nodes then selected."""
+        self.eval(
+            """id => { const r = document.getElementById('network').getBoundingClientRect();
+                       window.scrollTo(0, window.scrollY + r.top + pgNetwork.getPosition(id).y - 400); }""",
+            node,
+        )
+        x, y = self.eval(
+            """id => { const p = pgNetwork.canvasToDOM(pgNetwork.getPosition(id));
+                       const r = document.querySelector('#network canvas').getBoundingClientRect();
+                       return [p.x + r.left, p.y + r.top]; }""",
+            node,
+        )
+        self.page.mouse.click(x, y)
+        self.clicked_at = (x, y)
+        return self.eval("pgNetwork.getSelectedNodes()")
+
     def text_layout(self) -> dict:
         """Every run of text the page renders (in the whole document, scrolled or not): how
         many, the smallest font size, those under 12 px, and the pairs of text runs whose

@@ -63,13 +63,16 @@ def test_4lscb_met_2013_graph_has_a_node_for_every_duty_with_bearer_and_recipien
             assert met_2013.has_edge(node, f"form:4lscb-met-2013:{form}")
 
 
-def test_4lscb_met_2013_police_notify_national_bureau_within_24_hours_of_missing(met_2013):
+def test_4lscb_met_2013_police_notify_national_bureau_of_a_child_missing_more_than_24_hours(met_2013):
+    # 5.2 "Details of individuals missing more than 24 hours are automatically sent": the 24 hours
+    # qualify the duty (it arises once they have passed); they are not a time it is due by
     node = duty_node("4lscb-met-2013", "duty-5.2-notify-national-bureau")
     assert met_2013.has_edge("role:police", node)
     assert met_2013.has_edge(node, "role:national-missing-persons-bureau")
     assert met_2013.has_edge("event:missing", node)
-    (deadline,) = [t for _, t, k in met_2013.out_edges(node, data="kind") if k == "due"]
-    assert met_2013.nodes[deadline]["max"] == "PT24H"
+    assert [t for _, t, k in met_2013.out_edges(node, data="kind") if k == "due"] == []
+    assert met_2013.nodes[node]["when_words"] == ""
+    assert "only after more than 24 hours (not a due time)" in met_2013.nodes[node]["scope"]
     assert met_2013.nodes[node]["provision"] == "5.2"
 
 

@@ -24,7 +24,7 @@ import pytest
 
 from conftest import needs_sources
 from protograph.paths import sources_dir
-from support import CHROMIUM, CHROMIUM_FLAGS, NEEDS_CHROMIUM, sync_playwright
+from support import NEEDS_CHROMIUM, OpenedPage
 
 pytestmark = [needs_sources, *NEEDS_CHROMIUM]
 
@@ -88,7 +88,7 @@ def hostile_cases(folder: Path) -> Path:
 
 def protograph(*args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-c", "from protograph.cli import main; main()", *args],
+        [sys.executable, "-c", "from protograph.cli.main import main; main()", *args],
         capture_output=True,
         text=True,
         timeout=600,
@@ -105,8 +105,11 @@ PAGES = {
     "caseload-report": ["validate", "{cases}", "--protocol", PROTOCOL, "--report", "--format", "html", "--quiet"],
     "graph": ["graph", PROTOCOL, "--output", "{out}"],
     "graph-diff": ["graph", "lincs-tc-2023", PROTOCOL, "--diff", "--output", "{out}"],
+    "timeline": ["timeline", PROTOCOL, "--event", "trafficking-suspected", "--output", "{out}"],
+    "timeline-two": ["timeline", PROTOCOL, "lincs-tc-2023", "--event", "referral", "--output", "{out}"],
 }
 GRAPH_PAGES = ("graph", "graph-diff")
+TIMELINE_PAGES = ("timeline", "timeline-two")
 
 
 @pytest.fixture(scope="module")
@@ -130,48 +133,8 @@ def pages(tmp_path_factory) -> dict[str, Path]:
     return written
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-class Opened:
-    """A page opened from a file: every request but the file itself is recorded and aborted,
-    console errors and warnings, page errors and dialogs are recorded."""
-
-    def __init__(self, browser, path: Path, graph: bool):
-        self.url = path.resolve().as_uri()
-        self.requests: list[str] = []
-        self.problems: list[str] = []
-        self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
-        self.page.on(
-            "console", lambda m: self.problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
-        )
-        self.page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
-        self.page.on("dialog", self._dialog)
-        self.page.route("**/*", self._route)
-        self.page.goto(self.url, wait_until="load")
-        if graph:
-            self.page.wait_for_selector("body[data-pg-ready]", state="attached", timeout=120_000)
-
-    def _dialog(self, dialog) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def _route(self, route) -> None:
-        url = route.request.url
-        if url == self.url or url.startswith("data:"):
-            route.continue_()
-        else:
-            self.requests.append(url)
-            route.abort()
-
-    def eval(self, script: str, arg: object = None) -> object:
-        return self.page.evaluate(script, arg)
+class Opened(OpenedPage):
+    """A page opened in Chromium (support.OpenedPage), with a count of what a payload would inject."""
 
     def injected(self) -> dict[str, int]:
         """Elements a payload would create, and event-handler attributes on any element."""
@@ -232,7 +195,7 @@ REPORT_PAGES = {
 def test_report_page_shows_hostile_protocol_text_as_text_and_runs_nothing(browser, pages, name, csp):
     svgs, shown = REPORT_PAGES[name]
     path = pages[name] if csp == "as written" else without_csp(pages[name])
-    opened = Opened(browser, path, graph=False)
+    opened = Opened(browser, path, ready=None)
     for cell in opened.page.query_selector_all("td, h3, blockquote")[:200]:
         cell.hover()  # an attribute-breaking payload would fire on hover
     opened.assert_clean(scripts=0, styles=1, svgs=svgs)
@@ -252,28 +215,53 @@ def test_caseload_report_names_no_file_event_id_or_note_of_the_cases(pages):
 @pytest.mark.parametrize("name", GRAPH_PAGES)
 def test_graph_page_shows_hostile_labels_and_quotes_as_text_and_runs_nothing(browser, pages, name, csp):
     path = pages[name] if csp == "as written" else without_csp(pages[name])
-    opened = Opened(browser, path, graph=True)
+    opened = Opened(browser, path)
     duties = opened.eval(
         f"pgNodeView.get().filter(n => n.kind === 'duty' && n.protocol === '{PROTOCOL}').map(n => n.id)"
     )
     assert len(duties) > 10
     chosen = None
     for node in duties:  # click duties until one is not under another node
-        x, y = opened.eval(
-            """id => { const p = pgNetwork.canvasToDOM(pgNetwork.getPosition(id));
-                       const r = document.querySelector('#network canvas').getBoundingClientRect();
-                       return [p.x + r.left, p.y + r.top]; }""",
-            node,
-        )
-        opened.page.mouse.click(x, y)
-        if opened.eval("pgNetwork.getSelectedNodes()") == [node]:
+        if opened.click_node(node) == [node]:
             chosen = node
             break
     assert chosen is not None
-    for field in ("#panel-label", "#panel-provision", "#panel-quote"):
+    for field in ("#panel-label", "#panel-provision", "#panel-quote", "#panel-modality"):
         assert HOSTILE in opened.page.text_content(field), field
     assert opened.page.text_content("#panel-protocol") == PROTOCOL
+    x, y = opened.clicked_at
     opened.page.mouse.move(x, y + 1)  # hover: vis-network shows the node's tooltip
     tooltip = opened.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=30_000)
     assert HOSTILE in tooltip.text_content()
     opened.assert_clean(scripts=4, styles=2, svgs=0)
+
+
+@pytest.mark.parametrize("csp", ["as written", "without its CSP"])
+@pytest.mark.parametrize("name", TIMELINE_PAGES)
+def test_timeline_page_shows_hostile_labels_wordings_clauses_and_quotes_as_text_and_runs_nothing(
+    browser, pages, name, csp
+):
+    path = pages[name] if csp == "as written" else without_csp(pages[name])
+    opened = Opened(browser, path)
+    title = opened.eval("document.title")
+    cards = opened.page.locator(f"section[data-protocol='{PROTOCOL}'] button.card")
+    assert cards.count() >= 1
+    for index in range(cards.count()):
+        text = cards.nth(index).text_content()
+        assert text.count(HOSTILE) >= 3, text  # the label, the modal wording and the clause
+        cards.nth(index).hover()
+    heads = opened.eval("[...document.querySelectorAll('.protocol-head h2')].map(h => h.textContent)")
+    assert f"Title {HOSTILE}" in heads
+    for event in opened.eval("[...document.querySelectorAll('#event option')].map(o => o.value)"):
+        opened.page.select_option("#event", event)  # every event's cards are drawn from the same data
+        opened.assert_clean(scripts=2, styles=1, svgs=0)
+    opened.page.select_option("#event", opened.eval("[...document.querySelectorAll('#event option')][0].value"))
+    card = opened.page.locator(f"section[data-protocol='{PROTOCOL}'] button.card").first
+    card.focus()
+    opened.page.keyboard.press("Enter")
+    assert opened.eval("document.getElementById('quote-dialog').open") is True
+    assert HOSTILE in opened.page.text_content("#dialog-body blockquote")
+    assert HOSTILE in opened.page.text_content("#dialog-title")
+    assert title.startswith("When ")
+    opened.page.keyboard.press("Escape")
+    opened.assert_clean(scripts=2, styles=1, svgs=0)

@@ -150,6 +150,32 @@ def test_every_card_states_its_age_bounds_and_scope_from_the_structured_fields(c
                     assert f"recorded by the police as {duty.trigger_category}" in card.conditions
 
 
+def test_a_time_expression_that_is_not_a_deadline_is_said_in_words_and_never_given_a_due_column(corpus):
+    seen = set()
+    for protocol in corpus.ids():
+        graph = corpus.graph(protocol)
+        kinds = {t.id: t for t in timescales(corpus, [protocol])}
+        linked = {}
+        for duty, ts in graph.subject_objects(PG.timescale):
+            linked.setdefault(str(duty).rsplit("/", 1)[1], []).append(kinds.get(str(ts).rsplit("/", 1)[1]))
+        for event in starting_events(corpus, [protocol]):
+            for card in timeline(corpus, protocol, event).cards:
+                for ts in linked.get(card.duty, []):
+                    if ts is None or ts.kind not in ("QualifyingPeriod", "ScheduledPoint"):
+                        continue
+                    seen.add(ts.kind)
+                    words = [c for c in card.conditions if c.endswith("(not a due time)")]
+                    assert words, (protocol, card.duty)
+                    if ts.kind == "QualifyingPeriod":
+                        assert any(w.startswith("only after more than ") for w in words)
+                    if ts.soft:
+                        assert any("usually" in w for w in words)
+                    duty = next(d for d in duties(corpus, [protocol]) if d.id == card.duty)
+                    if duty.deadline is None:
+                        assert card.column == "none" and card.when == "no deadline stated"
+    assert seen == {"QualifyingPeriod", "ScheduledPoint"}  # 4lscb-met-guide-2018 97 and 43
+
+
 def aligned_to(corpus, protocol: str) -> dict[str, set[str]]:
     """Each duty of a protocol and the shared obligations it is aligned to, read from its graph."""
     graph = corpus.graph(protocol)

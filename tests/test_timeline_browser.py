@@ -14,20 +14,12 @@ import pytest
 from protograph.corpus.duties import duties
 from protograph.corpus.loader import Corpus
 from protograph.graphs.timeline_page import write_timeline_html
-from support import CHROMIUM, CHROMIUM_FLAGS, NEEDS_CHROMIUM, OpenedPage, sync_playwright
+from support import NEEDS_CHROMIUM, OpenedPage
 
 pytestmark = NEEDS_CHROMIUM
 
 GUIDE = "4lscb-met-guide-2018"
 EARLY_COLUMNS = ("immediately", "1h", "24h")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 def hours(iso: str) -> float:

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 def graph_command(protocol_ids: tuple[str, ...], output: Path, show_diff: bool, corpus: Corpus) -> int:
     """Draw who owes what to whom, by when: roles, duties, events, deadlines and forms of the
     chosen protocols as one interactive HTML page (filter by protocol; --diff colours changes)."""
-    from ..graphs.duty_graph import diff_status, duty_graph
+    from ..graphs.duty_graph import diff_sides, diff_status, duty_graph
     from ..graphs.page import write_graph_html
 
     chosen = list(dict.fromkeys(protocol_ids))
@@ -45,8 +45,9 @@ def graph_command(protocol_ids: tuple[str, ...], output: Path, show_diff: bool, 
         corpus.info(protocol_id)  # an unknown id is one line naming it and the known ones
     graph = duty_graph(corpus, chosen)
     status = diff_status(corpus, graph, chosen[0], chosen[1]) if show_diff else None
+    sides = diff_sides(corpus, graph, chosen[0], chosen[1]) if show_diff else None
     title = f"Duty graph: {chosen[0]} → {chosen[1]}" if show_diff else "Duty graph: " + ", ".join(chosen)
-    size = write_graph_html(graph, output, title, status)
+    size = write_graph_html(graph, output, title, status, sides)
     click.echo(
         f"wrote {output} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} links, {size:,} bytes)", err=True
     )

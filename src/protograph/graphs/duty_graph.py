@@ -28,6 +28,7 @@ from ..corpus.duties import Duty, due_phrase, duties
 from ..corpus.loader import Corpus
 from ..corpus.namespace import ACTION, EVENT, PG
 from ..corpus.terms import first_provision, label, short_id
+from .timeline import column_of, conditions_in_words, starts, when_in_words
 
 KINDS = ["role", "duty", "event", "deadline", "form"]
 EDGE_KINDS = ["bears", "owed-to", "triggers", "completes", "due", "uses"]
@@ -77,6 +78,7 @@ def duty_graph(corpus: Corpus, protocols: list[str]) -> nx.DiGraph:
     chosen = sorted(set(protocols))
     graph = nx.DiGraph(protocols=chosen)
     ontology = corpus.ontology
+    event_labels = {e: _event_label(corpus, e) for e in _events_named(corpus, chosen)}
     for protocol in chosen:
         local = corpus.graph(protocol)
         for duty in duties(corpus, [protocol]):
@@ -96,11 +98,16 @@ def duty_graph(corpus: Corpus, protocols: list[str]) -> nx.DiGraph:
                 bearers=list(duty.bearers),
                 recipients=list(duty.recipients),
                 trigger=duty.trigger,
-                starts=duty.trigger or (duty.deadline.relative_to if duty.deadline else ""),
+                starts=starts(duty),
                 completion=completion,
                 when=duty.when(),
                 forms=list(duty.forms),
                 conditions=list(duty.conditions),
+                who=" and ".join(duty.labels.get(r, r) for r in duty.bearers),
+                to_whom=" and ".join(duty.labels.get(r, r) for r in duty.recipients),
+                when_words=when_in_words(duty.deadline, starts(duty), event_labels) if duty.deadline else "",
+                column=column_of(duty.deadline),
+                scope=conditions_in_words(corpus, duty),
             )
             for role in duty.bearers:
                 _add_node(graph, role_node(role), protocol, kind="role", label=duty.labels.get(role, role), id=role)
@@ -156,6 +163,16 @@ def duty_graph(corpus: Corpus, protocols: list[str]) -> nx.DiGraph:
 
 def _event_label(corpus: Corpus, event: str) -> str:
     return label(corpus.ontology, EVENT[event])
+
+
+def _events_named(corpus: Corpus, protocols: list[str]) -> set[str]:
+    """Every event a duty of the protocols names: trigger, deadline start, prior event."""
+    found: set[str] = set()
+    for duty in duties(corpus, protocols):
+        found.update([duty.trigger, *duty.requires])
+        if duty.deadline is not None:
+            found.add(duty.deadline.relative_to)
+    return found - {""}
 
 
 def _local_iri(graph: object, ident: str) -> URIRef | None:
@@ -318,21 +335,22 @@ def _step(graph: nx.DiGraph, links: dict, source: str, target: str, conditional:
     )
 
 
-def diff_status(corpus: Corpus, graph: nx.DiGraph, a: str, b: str) -> dict[str, str]:
-    """Each node's diff status between versions ``a`` and ``b`` (protocol.diff): added,
-    removed or changed duties, deadlines and forms, and roles only one version names;
-    every other node is unchanged. Facts are matched to nodes by clause and quote."""
+def _diff_nodes(corpus: Corpus, graph: nx.DiGraph, a: str, b: str) -> list[tuple[str, list[str], list[str]]]:
+    """Each change between versions ``a`` and ``b`` (protocol.diff: duties, deadlines, forms)
+    with the nodes of its side in ``a`` and of its side in ``b``, matched by clause and quote."""
     from ..comparing.diff import diff, duty_summary
 
-    status: dict[str, str] = {}
     duty_nodes: dict[tuple[str, str, str, str], list[str]] = {}
     for protocol in (a, b):
         for duty in duties(corpus, [protocol]):
             key = (protocol, duty.provision, duty_summary(duty), duty.quote)
             duty_nodes.setdefault(key, []).append(duty_node(protocol, duty.id))
+    matched = []
     for change in diff(corpus, a, b, areas=["duty", "timescale", "form"]):
+        sides: list[list[str]] = []
         for protocol, side in ((a, change.before), (b, change.after)):
             if side is None:
+                sides.append([])
                 continue
             provision, value, quote = side
             if change.area == "duty":
@@ -349,11 +367,35 @@ def diff_status(corpus: Corpus, graph: nx.DiGraph, a: str, b: str) -> dict[str, 
                     for n in nodes_of_kind(graph, "form", protocol)
                     if graph.nodes[n]["instrument"] == change.topic and graph.nodes[n]["provision"] == provision
                 ]
-            for node in found:
-                if node in graph:
-                    status[node] = change.kind
+            sides.append([n for n in found if n in graph])
+        matched.append((change.kind, sides[0], sides[1]))
+    return matched
+
+
+def diff_status(corpus: Corpus, graph: nx.DiGraph, a: str, b: str) -> dict[str, str]:
+    """Each node's diff status between versions ``a`` and ``b`` (protocol.diff): added,
+    removed or changed duties, deadlines and forms, and roles only one version names;
+    every other node is unchanged. Facts are matched to nodes by clause and quote."""
+    status: dict[str, str] = {}
+    for kind, before, after in _diff_nodes(corpus, graph, a, b):
+        for node in [*before, *after]:
+            status[node] = kind
     for role in roles_only_in(graph, a, b):
         status[role_node(role)] = "removed"
     for role in roles_only_in(graph, b, a):
         status[role_node(role)] = "added"
     return dict(sorted(status.items()))
+
+
+def diff_sides(corpus: Corpus, graph: nx.DiGraph, a: str, b: str) -> dict[str, list[str]]:
+    """For each node of a fact changed between versions ``a`` and ``b``, the nodes of the
+    same fact in the other version, so that a changed duty can be shown with both sides."""
+    sides: dict[str, set[str]] = {}
+    for kind, before, after in _diff_nodes(corpus, graph, a, b):
+        if kind != "changed":
+            continue
+        for node in before:
+            sides.setdefault(node, set()).update(after)
+        for node in after:
+            sides.setdefault(node, set()).update(before)
+    return {node: sorted(others) for node, others in sorted(sides.items()) if others}

@@ -21,11 +21,11 @@ from functools import cache
 
 from rdflib import RDF, RDFS, URIRef
 
-from ..corpus.duties import Duty, duties, span_phrase
+from ..corpus.duties import Duty, _words, duties, span_phrase
 from ..corpus.loader import Corpus
 from ..corpus.namespace import EVENT, PG
 from ..corpus.terms import label, reference_key, short_id
-from ..corpus.timescales import Timescale
+from ..corpus.timescales import Timescale, timescales
 
 # --- columns: how long after the event a duty is due -------------------------------------
 
@@ -188,6 +188,34 @@ def when_in_words(deadline: Timescale | None, event: str, event_labels: dict[str
     return text
 
 
+def _amount(ts: Timescale) -> str:
+    """A timescale's length in words: '24 hours', '6–8 hours', '7 working days'."""
+    low, high = _words(ts.min, ts.working_days), _words(ts.max, ts.working_days)
+    return high if low == high else f"{low.split(' ')[0]}–{high}"
+
+
+TIME_KIND_WORDS = {
+    "QualifyingPeriod": "only after more than {amount} (not a due time)",
+    "ScheduledPoint": "after {usually}{amount} (not a due time)",
+    "Cap": "no more than {amount} at a time",
+    "Step": "in steps of {amount}",
+    "Recurrence": "every {amount}",
+    "ExtendablePeriod": "for {amount}, which can be extended",
+    "OpenEndedPeriod": "more than {amount}",
+    "CountingWindow": "counted over {amount}",
+}
+"""How a time expression that is not a deadline reads on a card (BRIEF: kinds of time expression)."""
+
+
+def time_words(ts: Timescale) -> str:
+    """A time expression other than a deadline, in words: 'only after more than 24 hours
+    (not a due time)', 'after usually 6–8 hours (not a due time)'; other kinds by their label."""
+    pattern = TIME_KIND_WORDS.get(ts.kind)
+    if pattern is None:
+        return ts.what
+    return pattern.format(amount=_amount(ts), usually="usually " if ts.soft else "")
+
+
 # --- what the Duty record does not carry, read from the protocol graph ---------------------
 
 
@@ -206,16 +234,16 @@ class _Extras:
 
 def _extras(corpus: Corpus, protocol: str) -> dict[str, _Extras]:
     def compute() -> dict[str, _Extras]:
-        graph, ontology = corpus.graph(protocol), corpus.ontology
+        graph = corpus.graph(protocol)
+        records = {t.id: t for t in timescales(corpus, [protocol])}
         result = {}
         for duty in sorted(graph.subjects(RDF.type, PG.Duty)):
             threshold = graph.value(duty, PG.triggerThreshold)
             obligations = sorted(graph.objects(duty, PG.alignedTo))
-            spans = []
-            for ts in sorted(graph.objects(duty, PG.timescale)):
-                kinds = sorted(label(ontology, k) for k in graph.objects(ts, RDF.type))
-                what = str(graph.value(ts, RDFS.label) or short_id(ts))
-                spans.append(f"{', '.join(kinds)}: {what}" if kinds else what)
+            spans = [
+                time_words(records[short_id(ts)]) if short_id(ts) in records else label(graph, ts)
+                for ts in sorted(graph.objects(duty, PG.timescale))
+            ]
             disputed = graph.value(duty, PG.includesAgeDisputed)
             result[short_id(duty)] = _Extras(
                 threshold=str(graph.value(threshold, RDFS.label) or short_id(threshold)) if threshold else "",
