@@ -19,6 +19,7 @@ from protograph.corpus.namespace import PG
 from protograph.corpus.timescales import timescales
 from protograph.graphs.timeline import (
     COLUMN_IDS,
+    COLUMNS,
     column_of,
     newest_date,
     starting_events,
@@ -319,3 +320,15 @@ def test_timeline_command_refuses_bad_arguments_with_one_line_and_exit_2(tmp_pat
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and message in result.stderr
     assert not out.exists()
+
+
+def test_the_notebook_table_lists_every_card_soonest_column_first(corpus):
+    from protograph import frames
+
+    table = frames.timeline(corpus, "4lscb-met-guide-2018", "missing", ["4lscb-met-2013"])
+    built = timeline(corpus, "4lscb-met-guide-2018", "missing", ["4lscb-met-2013"])
+    assert sorted(table["duty"]) == sorted(c.duty for c in built.cards)
+    titles = [c.title for c in COLUMNS]
+    order = [titles.index(t) for t in table["column"]]
+    assert order == sorted(order)
+    assert table["other protocols"].str.len().min() > 0

@@ -1,5 +1,6 @@
 """The library API for notebooks: pandas DataFrames of findings, outcomes, the compliance
-matrix and timescales, and a timeline plot of a case's events against its deadlines.
+matrix and timescales, a timeline plot of a case's events against its deadlines, and the
+board's question (who must do what, by when, after an event) as a table.
 
     from protograph import frames
     corpus = frames.load()
@@ -234,3 +235,17 @@ def diff(corpus: Corpus, a: str, b: str, areas: list[str] | None = None) -> pd.D
             }
         )
     return pd.DataFrame(rows)
+
+
+def timeline(corpus: Corpus, protocol: str, event: str, compare_with: list[str] | None = None) -> pd.DataFrame:
+    """Who must do what, by when, after ``event`` (missing, trafficking-suspected, referral,
+    returned, ...) in one protocol: one row a duty, soonest first (column, who, what, to whom,
+    by when, modality and its wording, clause, conditions), and with ``compare_with`` how each
+    other protocol states the same obligation."""
+    import pandas as pd
+
+    from .graphs.timeline import COLUMN_IDS
+    from .graphs.timeline import timeline as build
+
+    cards = sorted(build(corpus, protocol, event, compare_with).cards, key=lambda c: COLUMN_IDS.index(c.column))
+    return pd.DataFrame([card.as_row() for card in cards])

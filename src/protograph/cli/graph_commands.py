@@ -16,15 +16,18 @@ if TYPE_CHECKING:
     from ..corpus.loader import Corpus
 
 
-@click.command("graph")
-@click.argument("protocol_ids", metavar="ID...", nargs=-1, required=True)
-@click.option(
+_page_output = click.option(
     "--output",
     "output",
     required=True,
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="The HTML file to write (one self-contained page: works offline, loads nothing).",
 )
+
+
+@click.command("graph")
+@click.argument("protocol_ids", metavar="ID...", nargs=-1, required=True)
+@_page_output
 @click.option(
     "--diff",
     "show_diff",
@@ -67,13 +70,7 @@ _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
     help="The event that starts things (missing, trafficking-suspected, referral, returned, ...); the page "
     "can switch to any other.",
 )
-@click.option(
-    "--output",
-    "output",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="The HTML file to write (one self-contained page: works offline, loads nothing).",
-)
+@_page_output
 @click.option(
     "--produced",
     "produced",

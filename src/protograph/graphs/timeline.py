@@ -372,6 +372,7 @@ class Card:
             "as written": self.wording,
             "clause": self.provision,
             "conditions": "; ".join(self.conditions),
+            "other protocols": "; ".join(dict.fromkeys(c.text for c in self.counterparts)),
             "duty": self.duty,
         }
 
