@@ -498,10 +498,11 @@ _PAGE_JS = r"""
     var centre = {}, bottom = PAD;
     var duties = Object.keys(keep).map(function (id) { return byId[id]; })
       .filter(function (n) { return n.kind === "duty"; }).sort(byOrder);
-    var y = PAD, group = null;
+    var y = PAD, group = null, groupTop = {};
     duties.forEach(function (n) {
       if (group !== null && n.group !== group) y += GROUP_GAP;
       group = n.group;
+      if (groupTop[group] === undefined) groupTop[group] = y;
       centre[n.id] = y + n.h / 2;
       y += n.h + GAP_Y;
     });
@@ -514,8 +515,13 @@ _PAGE_JS = r"""
           .map(function (o) { return centre[o]; });
         ys.sort(function (a, b) { return a - b; });
         n.want = ys.length ? (ys[(ys.length - 1) >> 1] + ys[ys.length >> 1]) / 2 : Infinity;  // the median
+        // an event heads the group of duties it starts, level with the first of them
+        if (groupTop[n.id] !== undefined) n.want = groupTop[n.id] + n.h / 2;
       });
-      items.sort(function (a, b) { return a.want - b.want || (a.id < b.id ? -1 : 1); });
+      items.sort(function (a, b) {  // at one height, the event that heads a group first
+        var heads = (groupTop[b.id] !== undefined) - (groupTop[a.id] !== undefined);
+        return a.want - b.want || heads || (a.id < b.id ? -1 : 1);
+      });
       var cursor = PAD;
       items.forEach(function (n) {
         var top = n.want === Infinity ? cursor : Math.max(n.want - n.h / 2, cursor);

@@ -114,7 +114,7 @@ main{padding:.4rem 1.2rem 2rem}
 section.protocol{margin:1rem 0 1.6rem}
 .protocol-head h2{font-size:1.2rem;margin:0;line-height:1.3}
 .protocol-head p{margin:.15rem 0 .5rem;font-size:.9rem;color:#2d3748}
-.grid{display:grid;border-top:2px solid #2d3748;column-gap:0}
+.grid{display:grid;grid-template-columns:var(--columns);border-top:2px solid #2d3748;column-gap:0}
 .colhead{font-weight:700;font-size:.9rem;padding:.4rem .45rem;border-bottom:2px solid #2d3748;background:#edf2f7;line-height:1.25;overflow-wrap:break-word}
 .colhead.empty{color:#4a5568;font-weight:600;background:#f7fafc}
 .lanehead{font-weight:700;font-size:.95rem;padding:.5rem .45rem;border-bottom:1px solid #cbd5e0;background:#f7fafc;overflow-wrap:anywhere;line-height:1.3}
@@ -148,12 +148,14 @@ dialog .close{position:absolute;top:.7rem;right:.8rem;font:inherit;font-size:.95
 .print-only{display:none}
 @page{size:A4 landscape;margin:9mm}
 @media print{
-  html{font-size:9.5pt}
-  header.page .ask,header.page .hint,.no-print,dialog{display:none!important}
+  html{font-size:9pt}
+  header.page h1,header.page .ask,header.page .hint,.no-print,dialog{display:none!important}
   header.page{background:none;border:none;padding:0}
-  header.page h1{font-size:13pt;margin:0 0 2mm}
+  header.page .note{margin:0 0 2mm;max-width:none}
   main{padding:0}
-  .print-only{display:block}
+  .print-only{display:block;font-size:12pt;font-weight:700;margin:0 0 1mm}
+  .grid{grid-template-columns:var(--paper-columns)}
+  .cell{display:grid;grid-template-columns:repeat(auto-fill,minmax(12.5rem,1fr));align-content:start;align-items:start;gap:1.2mm}
   section.protocol{break-before:page;margin:0}
   section.protocol:first-of-type{break-before:auto}
   .card{break-inside:avoid;border-color:#4a5568}
@@ -261,8 +263,12 @@ _SCRIPT = r"""
         lane.cards.forEach(function (card) { used[card.column] = true; });
       });
     });
-    var template = "minmax(8.5rem, 10rem)";
-    data.columns.forEach(function (c) { template += used[c.id] ? " minmax(0, 1fr)" : " 7.6rem"; });
+    // a column no card uses stays, narrow, so that every timeline has the same columns
+    var screen = "minmax(8.5rem, 10rem)", paper = "8.8rem";
+    data.columns.forEach(function (c) {
+      screen += used[c.id] ? " minmax(0, 1fr)" : " 7.6rem";
+      paper += used[c.id] ? " minmax(0, 1fr)" : " 5.6rem";
+    });
     main.textContent = "";
     var shown = 0;
     data.protocols.forEach(function (p) {
@@ -275,7 +281,8 @@ _SCRIPT = r"""
       head.appendChild(el("p", null, p.id + " · version " + p.date + " · " + p.issuer + " · produced " + data.produced));
       section.appendChild(head);
       var grid = el("div", "grid");
-      grid.style.gridTemplateColumns = template;
+      grid.style.setProperty("--columns", screen);
+      grid.style.setProperty("--paper-columns", paper);
       grid.setAttribute("role", "table");
       grid.setAttribute("aria-label", "Duties of " + p.id + " after the event, by role and time");
       grid.appendChild(el("div", "colhead", "Who"));
