@@ -171,7 +171,7 @@ def event_label(corpus: Corpus, event: str) -> str:
 
 def event_question(corpus: Corpus, event: str) -> str:
     """The event as the page's question puts it: 'When a child goes missing, ...'."""
-    return EVENT_QUESTIONS.get(event, f"this happens: {event_label(corpus, event)}")
+    return EVENT_QUESTIONS.get(event, f"“{event_label(corpus, event)}” happens")
 
 
 def when_in_words(deadline: Timescale | None, event: str, event_labels: dict[str, str]) -> str:
