@@ -343,6 +343,45 @@ def _text(graph: Graph, subject: URIRef, predicate: URIRef) -> str:
     return str(value) if value is not None else ""
 
 
+def _read_alignment(protocol_path: Path, protocol_id: str, graph: Graph, ontology: Graph) -> None:
+    """Add the protocol's alignment (``pg:alignedTo`` an obligation, or ``pg:uniqueReason``)
+    to its graph, read as strictly as any other RDF file. A duty the protocol does not have,
+    an obligation the shared list does not have, or a statement about anything else is one
+    line naming the file and the line. A protocol with no alignment file loads unaligned
+    (``protograph align`` lists its duties)."""
+    path = alignment_file(protocol_path, protocol_id)
+    if not path.is_file():
+        return
+    alignment = parse_file(path)
+    text = path.read_text(encoding="utf-8-sig")
+    duties = set(graph.subjects(RDF.type, PG.Duty))
+    obligations = set(ontology.subjects(RDF.type, PG.SharedObligation))
+    allowed = {PG.alignedTo, PG.uniqueReason}
+    for subject, predicate, value in sorted(alignment):
+        if predicate not in allowed:
+            raise EncodingError(
+                f"an alignment file states only pg:alignedTo and pg:uniqueReason, not <{predicate}>",
+                path,
+                find_line(text, (_local(predicate), str(predicate))),
+            )
+        if subject not in duties:
+            raise EncodingError(
+                f"{_local(subject)!r} is not a duty of {protocol_id}", path, find_line(text, (_local(subject),))
+            )
+        if predicate == PG.alignedTo and value not in obligations:
+            raise EncodingError(
+                f"{_local(value)!r} is not an obligation of the shared list (ontology/vocab/obligations.ttl)",
+                path,
+                find_line(text, (_local(value),)),
+            )
+    graph += alignment
+
+
+def _local(term: object) -> str:
+    text = str(term)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
 def load_corpus(
     corpus_dirs: Sequence[Path] = (),
     *,
@@ -380,9 +419,7 @@ def load_corpus(
             from .encoding_checks import check_protocol_graph
 
             check_protocol_graph(graph, ontology, path)
-        alignment = alignment_file(path, protocol_id)
-        if alignment.is_file():  # which shared obligation each duty states (pg:alignedTo, pg:uniqueReason)
-            parse_file(alignment, graph)
+        _read_alignment(path, protocol_id, graph, ontology)
         _mark_membership(graph, iri)
         target = dataset.graph(iri)
         for prefix, ns in graph.namespaces():
