@@ -20,19 +20,33 @@ conflicts."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import RDFS, Graph, URIRef
 from rdflib.namespace import SKOS, TIME
 
-from ..corpus.duties import Duty, duties
 from ..corpus.loader import Corpus
 from ..corpus.namespace import PG
 from ..corpus.terms import label, reference_key, short_id
 from ..corpus.timescales import HOURS_PER_UNIT
 from ..store.engines import OxigraphEngine, RdflibEngine
+from .alignment import superseded
+from .by_obligation import MODALITY_WORDS, STRENGTH, Absence, Finding, absences, obligation_findings
 
-KINDS = ["deadline", "timescale", "modality", "bearer", "definition", "threshold", "form", "absent"]
+KINDS = [
+    "forbidden",
+    "deadline",
+    "modality",
+    "scope",
+    "bearer",
+    "recipient",
+    "time-kind",
+    "timescale",
+    "threshold",
+    "definition",
+    "form",
+    "absent",
+]
 _UNIT_WORDS = {
     TIME.unitMinute: "minute",
     TIME.unitHour: "hour",
@@ -67,6 +81,10 @@ class Conflict:
     sides: tuple[Side, ...]
     scope: str = "across"  # across | within
     note: str = ""
+    obligation: str = ""
+    summary: str = ""
+    rank: int = 0
+    order: tuple = ()
 
     @property
     def protocols(self) -> tuple[str, ...]:
@@ -81,6 +99,9 @@ class Conflict:
             "scope": self.scope,
             "sides": [s.as_row() for s in self.sides],
             "note": self.note,
+            "rank": self.rank,
+            "summary": self.summary,
+            "obligation": self.obligation,
         }
 
 
@@ -144,18 +165,6 @@ def engine_for(corpus: Corpus, protocols: list[str], engine: object = "oxigraph"
     return corpus.memo(("oxigraph", tuple(protocols)), lambda: OxigraphEngine(_merged(corpus, protocols)))
 
 
-def _circumstances(duty: Duty) -> tuple:
-    return (
-        duty.conditions,
-        " ".join(duty.condition_text.lower().split()),
-        duty.age_at_least,
-        duty.age_below,
-        duty.trigger_channel,
-        duty.trigger_category,
-        duty.trigger_recipient,
-    )
-
-
 def _scope(p1: str, p2: str) -> str:
     return "within" if p1 == p2 else "across"
 
@@ -179,41 +188,14 @@ def _grouped(pairs: list[tuple[str, str, Side, Side]], kind: str, note: str = ""
     return result
 
 
-def deadline_conflicts(corpus: Corpus, graph: Engine, records: dict[str, Duty]) -> list[Conflict]:
-    """Same action after the same trigger, in the same circumstances, with a different deadline."""
-    pairs = []
-    for r in graph.query("deadline-differs-for-same-action"):
-        d1, d2 = records.get(str(r.duty1)), records.get(str(r.duty2))
-        if d1 is None or d2 is None or _circumstances(d1) != _circumstances(d2):
-            continue
-        zero1 = r.immediate1 is not None and r.immediate1.toPython()
-        zero2 = r.immediate2 is not None and r.immediate2.toPython()
-        h1 = 0.0 if zero1 else hours(r.value1, r.unit1)
-        h2 = 0.0 if zero2 else hours(r.value2, r.unit2)
-        if h1 == h2 and (r.unit1 == PG.unitWorkingDay) == (r.unit2 == PG.unitWorkingDay):
-            continue
-        side1 = Side(
-            str(r.protocol1),
-            str(r.reference1),
-            f"{d1.modality}: within {duration_words(r.value1, r.unit1, r.immediate1)}",
-            str(r.quote1),
-        )
-        side2 = Side(
-            str(r.protocol2),
-            str(r.reference2),
-            f"{d2.modality}: within {duration_words(r.value2, r.unit2, r.immediate2)}",
-            str(r.quote2),
-        )
-        pairs.append((_topic(r.action, r.trigger), _scope(side1.protocol, side2.protocol), side1, side2))
-    return _grouped(pairs, "deadline")
-
-
 def timescale_conflicts(graph: Engine) -> list[Conflict]:
     """Risk windows or periods on the same topic with different lengths."""
     pairs = []
     for r in graph.query("timescale-differs-for-same-topic"):
         if hours(r.value1, r.unit1) == hours(r.value2, r.unit2) or str(r.protocol1) == str(r.protocol2):
             continue  # equal, or two periods of one scheme in one document (SERAF's 6 and 6-12 months)
+        if r.relativeTo1 != r.relativeTo2:
+            continue  # counted from different events (48 hours of safeguarding, 24 hours of entering the UK)
 
         def value(v: object, u: object, rel: object, what: object) -> str:
             after = f" of {short_id(rel)}" if rel is not None else ""
@@ -228,42 +210,6 @@ def timescale_conflicts(graph: Engine) -> list[Conflict]:
         topic = f"{short_id(r.topic)} ({short_id(r.kind)})"
         pairs.append((topic, _scope(side1.protocol, side2.protocol), side1, side2))
     return _grouped(pairs, "timescale")
-
-
-def modality_conflicts(graph: Engine, records: dict[str, Duty]) -> list[Conflict]:
-    """The same bearer, action and trigger, in the same circumstances, with different modality."""
-    pairs = []
-    for r in graph.query("modality-differs-for-same-duty"):
-        d1, d2 = records.get(str(r.duty1)), records.get(str(r.duty2))
-        if d1 is None or d2 is None or _circumstances(d1) != _circumstances(d2):
-            continue
-        side1 = Side(str(r.protocol1), str(r.reference1), f"{short_id(r.modality1)} ({d1.wording})", str(r.quote1))
-        side2 = Side(str(r.protocol2), str(r.reference2), f"{short_id(r.modality2)} ({d2.wording})", str(r.quote2))
-        topic = f"{_topic(r.action, r.trigger)}, by {short_id(r.bearer)}"
-        pairs.append((topic, _scope(side1.protocol, side2.protocol), side1, side2))
-    return _grouped(pairs, "modality")
-
-
-def bearer_conflicts(graph: Engine, records: dict[str, Duty]) -> list[Conflict]:
-    """The same action after the same trigger, owed by different roles in different protocols."""
-    groups: dict[str, set[Side]] = defaultdict(set)
-    for r in graph.query("bearer-differs-for-same-duty"):
-        topic = _topic(r.action, r.trigger)
-        for duty_iri, protocol, reference, quote in (
-            (r.duty1, r.protocol1, r.reference1, r.quote1),
-            (r.duty2, r.protocol2, r.reference2, r.quote2),
-        ):
-            duty = records.get(str(duty_iri))
-            if duty is not None:
-                groups[topic].add(Side(str(protocol), str(reference), "by " + ", ".join(duty.bearers), str(quote)))
-    result = []
-    for topic, sides in groups.items():
-        by_protocol: dict[str, set[str]] = defaultdict(set)
-        for side in sides:
-            by_protocol[side.protocol].update(side.value[3:].split(", "))
-        if len({frozenset(v) for v in by_protocol.values()}) > 1:
-            result.append(Conflict("bearer", topic, _sort_sides(sides)))
-    return result
 
 
 def _definition_value(graph: Engine, ontology: Graph, facets: dict[str, set]) -> str:
@@ -366,26 +312,6 @@ def form_conflicts(graph: Engine, ontology: Graph) -> list[Conflict]:
     return _grouped(pairs, "form")
 
 
-def absent_conflicts(graph: Engine, protocols: list[str]) -> list[Conflict]:
-    """Checkable duties (an action after a trigger) one protocol imposes and another lacks."""
-    present: dict[str, set[Side]] = defaultdict(set)
-    missing: dict[str, set[str]] = defaultdict(set)
-    for r in graph.query("duty-absent-from-other-protocol"):
-        if str(r.protocol2) not in protocols:
-            continue
-        topic = _topic(r.action, r.trigger)
-        present[topic].add(Side(str(r.protocol1), str(r.reference1), short_id(r.modality1), str(r.quote1)))
-        missing[topic].add(str(r.protocol2))
-    result = []
-    for topic, sides in present.items():
-        lacking = sorted(missing[topic] - {s.protocol for s in sides})
-        if not lacking:
-            continue
-        all_sides = list(sides) + [Side(p, "", "no such duty", "") for p in lacking]
-        result.append(Conflict("absent", topic, _sort_sides(all_sides)))
-    return result
-
-
 @dataclass(frozen=True)
 class Rename:
     """A shared concept named differently by protocols: a rename, not a conflict."""
@@ -435,34 +361,161 @@ def renames(graph: Engine, ontology: Graph) -> list[Rename]:
     return [Rename(topic, _sort_sides(sides), tuple(sorted(names[topic]))) for topic, sides in sorted(groups.items())]
 
 
+def compared_protocols(corpus: Corpus, protocols: list[str] | None = None, include_superseded: bool = False) -> list[str]:
+    """The protocols a comparison covers: those named, else the current version of each line
+    (every loaded version with ``include_superseded``)."""
+    if protocols:
+        for protocol_id in protocols:
+            corpus.info(protocol_id)
+        return sorted(set(protocols))
+    old = set() if include_superseded else superseded(corpus)
+    return [p for p in corpus.ids() if p not in old]
+
+
 def conflicts(
-    corpus: Corpus, protocols: list[str] | None = None, kinds: list[str] | None = None, engine: object = "oxigraph"
+    corpus: Corpus,
+    protocols: list[str] | None = None,
+    kinds: list[str] | None = None,
+    engine: object = "oxigraph",
+    include_superseded: bool = False,
 ) -> list[Conflict]:
-    """Every conflict among the chosen protocols (all by default), sorted by kind and topic."""
-    chosen = sorted(protocols or corpus.ids())
-    for protocol_id in chosen:
-        corpus.info(protocol_id)
+    """Every conflict among the chosen protocols (by default the current version of each
+    line), most serious first, each with its rank and a plain sentence."""
+    chosen = compared_protocols(corpus, protocols, include_superseded)
     graph = engine_for(corpus, chosen, engine)
     ontology = corpus.ontology
-    records = {f"https://w3id.org/protograph/protocol/{d.protocol}/{d.id}": d for d in duties(corpus, chosen)}
     wanted = kinds or KINDS
+    result: list[Conflict] = []
+    if set(wanted) & set(OBLIGATION_KINDS):
+        result += _merged_findings(
+            corpus, [_from_finding(corpus, f) for f in obligation_findings(corpus, chosen) if f.kind in wanted]
+        )
     builders = {
-        "deadline": lambda: deadline_conflicts(corpus, graph, records),
         "timescale": lambda: timescale_conflicts(graph),
-        "modality": lambda: modality_conflicts(graph, records),
-        "bearer": lambda: bearer_conflicts(graph, records),
         "definition": lambda: definition_conflicts(graph, ontology),
         "threshold": lambda: threshold_conflicts(graph),
         "form": lambda: form_conflicts(graph, ontology),
-        "absent": lambda: absent_conflicts(graph, chosen),
+        "absent": lambda: [_from_absence(corpus, a) for a in absences(corpus, chosen)],
     }
-    result = [c for kind in KINDS if kind in wanted for c in builders[kind]()]
+    for kind in KINDS:
+        if kind in wanted and kind in builders:
+            result += [c if c.summary else _with_summary(corpus, c) for c in builders[kind]()]
     if len(chosen) == 1:
         result = [c for c in result if c.scope == "within"]
-    return sorted(result, key=lambda c: (KINDS.index(c.kind), c.scope, c.topic, c.sides))
+    ordered = sorted(result, key=lambda c: (c.order, KINDS.index(c.kind), c.topic, c.sides))
+    return [replace(c, rank=i) for i, c in enumerate(ordered, start=1)]
 
 
-def protocol_renames(corpus: Corpus, protocols: list[str] | None = None, engine: object = "oxigraph") -> list[Rename]:
+OBLIGATION_KINDS = ["forbidden", "deadline", "modality", "scope", "bearer", "recipient", "time-kind"]
+_TIER = {kind: i for i, kind in enumerate(KINDS)}
+
+
+def protocol_name(corpus: Corpus, protocol_id: str) -> str:
+    """A protocol's title for prose, with its year: '4LSCB Child Trafficking Protocol (2011)'."""
+    info = corpus.info(protocol_id)
+    title = info.title or protocol_id
+    if "4LSCB" in title and not title.startswith("4LSCB"):
+        title = title[title.index("4LSCB") :]
+    elif title.startswith("The 4LSCB"):
+        title = title[4:]
+    issuer = info.issuer.split(":")[0].split("(")[0].strip()
+    if issuer and issuer.split()[0] not in title:
+        title = f"{issuer.split()[0]} {title[0].lower()}{title[1:]}" if title[:1].isupper() else f"{issuer} {title}"
+    year = (info.date or "")[:4]
+    return f"{title} ({year})" if year else title
+
+
+def _where(corpus: Corpus, side: Side) -> str:
+    return f"{protocol_name(corpus, side.protocol)} {side.provision}".strip()
+
+
+_VERBS = {
+    "deadline": "gives",
+    "modality": "says",
+    "forbidden": "says",
+    "bearer": "puts it on",
+    "recipient": "owes it to",
+    "time-kind": "sets",
+}
+
+
+def _sentence(corpus: Corpus, kind: str, sides: tuple[Side, ...]) -> str:
+    verb = _VERBS.get(kind)
+    parts = []
+    for side in sides:
+        if kind == "absent" and side.value == "no such duty":
+            parts.append(f"{protocol_name(corpus, side.protocol)} has no duty or sentence stating it")
+        elif kind == "absent":
+            parts.append(f"{_where(corpus, side)} requires it ({side.value})")
+        elif verb:
+            parts.append(f"{_where(corpus, side)} {verb} {side.value}")
+        else:
+            parts.append(f"{_where(corpus, side)}: {side.value}")
+    return "; ".join(parts)
+
+
+def _with_summary(corpus: Corpus, conflict: Conflict) -> Conflict:
+    order = (1 if conflict.kind == "absent" else 0, 1, _TIER[conflict.kind], 0.0)
+    return replace(conflict, summary=_sentence(corpus, conflict.kind, conflict.sides), order=order)
+
+
+def _from_finding(corpus: Corpus, finding: Finding) -> Conflict:
+    sides = tuple(
+        Side(protocol, duty.provision if duty else "", value, duty.quote if duty else "")
+        for duty, protocol, value in finding.sides
+    )
+    child_safety = any(duty is not None and (duty.trigger or duty.deadline) for duty, _, _ in finding.sides)
+    strong = any(duty is not None and STRENGTH.get(duty.modality, 0) >= 3 for duty, _, _ in finding.sides)
+    order = (0, 0 if child_safety else 1, _TIER[finding.kind], 0 if strong else 1, -finding.gap_hours)
+    return Conflict(
+        finding.kind,
+        finding.obligation.label,
+        sides,
+        finding.scope,
+        finding.note,
+        obligation=finding.obligation.id,
+        summary=_sentence(corpus, finding.kind, sides),
+        order=order,
+    )
+
+
+def _merged_findings(corpus: Corpus, found: list[Conflict]) -> list[Conflict]:
+    """One conflict per obligation, kind and scope across protocols, holding every side."""
+    groups: dict[tuple, list[Conflict]] = defaultdict(list)
+    result = []
+    for conflict in found:
+        if conflict.scope == "within":
+            result.append(conflict)
+        else:
+            groups[(conflict.kind, conflict.obligation)].append(conflict)
+    for members in groups.values():
+        sides: dict[str, Side] = {}
+        for conflict in members:
+            for side in conflict.sides:
+                sides.setdefault(side.protocol, side)
+        first = min(members, key=lambda c: c.order)
+        ordered = _sort_sides(list(sides.values()))
+        result.append(replace(first, sides=ordered, summary=_sentence(corpus, first.kind, ordered)))
+    return result
+
+
+def _from_absence(corpus: Corpus, absence: Absence) -> Conflict:
+    sides = tuple(
+        Side(d.protocol, d.provision, MODALITY_WORDS.get(d.modality, d.modality), d.quote) for d in absence.present
+    ) + tuple(Side(p, "", "no such duty", "") for p in absence.lacking)
+    return Conflict(
+        "absent",
+        absence.obligation.label,
+        sides,
+        obligation=absence.obligation.id,
+        summary=_sentence(corpus, "absent", sides),
+        order=(1, 0, _TIER["absent"], 0.0),
+    )
+
+
+def protocol_renames(
+    corpus: Corpus, protocols: list[str] | None = None, engine: object = "oxigraph", include_superseded: bool = False
+) -> list[Rename]:
     """The renames among the chosen protocols."""
-    chosen = sorted(protocols or corpus.ids())
+    chosen = compared_protocols(corpus, protocols, include_superseded)
     return renames(engine_for(corpus, chosen, engine), corpus.ontology)
