@@ -1,4 +1,4 @@
-"""Commands that compare protocols: conflicts and diff."""
+"""Commands that compare protocols: conflicts, diff, and align (the alignment they rest on)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,22 @@ from .options import connect, corpus_options, emit, endpoint_option, format_opti
     "--kind",
     "kinds",
     multiple=True,
-    type=click.Choice(["deadline", "timescale", "modality", "bearer", "definition", "threshold", "form", "absent"]),
+    type=click.Choice(
+        [
+            "forbidden",
+            "deadline",
+            "modality",
+            "scope",
+            "bearer",
+            "recipient",
+            "time-kind",
+            "timescale",
+            "threshold",
+            "definition",
+            "form",
+            "absent",
+        ]
+    ),
     help="Only conflicts of this kind; repeatable.",
 )
 @click.option("--within", "scope", flag_value="within", default=None, help="Only contradictions inside one document.")
@@ -29,6 +44,11 @@ from .options import connect, corpus_options, emit, endpoint_option, format_opti
     help="List renames (UKBA → UK Visas and Immigration) after the conflicts; never counted as conflicts.",
 )
 @click.option("--summary", is_flag=True, help="Only counts and topics per kind (table or markdown).")
+@click.option(
+    "--include-superseded",
+    is_flag=True,
+    help="Also compare versions a later loaded version revises (by default only the current version of each line).",
+)
 @click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the report to this file.")
 @corpus_options
 @format_option(["table", "markdown", "json", "html"])
@@ -39,15 +59,16 @@ def conflicts_command(
     scope: str | None,
     renames: bool,
     summary: bool,
+    include_superseded: bool,
     output: Path | None,
     corpus: Any,
     fmt: str,
 ) -> int:
     """List where the protocols disagree: deadlines, modality, bearers, definitions, thresholds, forms, missing duties."""
-    from ..comparing.conflicts import conflicts, protocol_renames
+    from ..comparing.conflicts import compared_protocols, conflicts, protocol_name, protocol_renames
     from ..reports.policy import render_entries
 
-    chosen = split_ids(protocol_ids)
+    chosen = compared_protocols(corpus, split_ids(protocol_ids), include_superseded)
     engine = connect(endpoint, corpus) or "oxigraph"
     found = [c for c in conflicts(corpus, chosen, list(kinds) or None, engine) if scope is None or c.scope == scope]
     entries = [c.as_row() for c in found]
@@ -58,7 +79,7 @@ def conflicts_command(
             {**r.as_row(), "scope": "across", "note": "a rename, not a conflict"}
             for r in protocol_renames(corpus, chosen, engine)
         ]
-    names = ", ".join(chosen or corpus.ids())
+    names = "; ".join(f"{protocol_name(corpus, p)} ({p})" for p in chosen)
     if summary:
         from ..reports.policy import summary_table
 
@@ -79,7 +100,7 @@ def conflicts_command(
     "--area",
     "areas",
     multiple=True,
-    type=click.Choice(["duty", "timescale", "definition", "indicator", "form", "rename"]),
+    type=click.Choice(["duty", "timescale", "threshold", "definition", "indicator", "form", "rename"]),
     help="Only changes in this area; repeatable.",
 )
 @click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the report to this file.")
@@ -89,13 +110,97 @@ def diff_command(
     version_a: str, version_b: str, areas: tuple[str, ...], output: Path | None, corpus: Any, fmt: str
 ) -> int:
     """What changed from VERSION_A to VERSION_B: added, removed and changed facts, and renames."""
+    from ..comparing.conflicts import protocol_name
     from ..comparing.diff import diff
     from ..reports.policy import render_entries
 
     changes = diff(corpus, version_a, version_b, list(areas) or None)
     entries = [c.as_row(version_a, version_b) for c in changes]
-    counts = {k: sum(1 for c in changes if c.kind == k) for k in ("changed", "added", "removed", "rename")}
-    intro = f"From {version_a} to {version_b}: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + "."
-    text = render_entries(entries, fmt, f"Changes from {version_a} to {version_b}", intro)
+    counts = {k: sum(1 for c in changes if c.kind == k) for k in ("changed", "added", "removed", "moved", "rename")}
+    name_a, name_b = protocol_name(corpus, version_a), protocol_name(corpus, version_b)
+    intro = (
+        f"From {name_a} ({version_a}) to {name_b} ({version_b}): "
+        + ", ".join(f"{v} {k}" for k, v in counts.items())
+        + ". A sentence that stands in both versions is never listed as added or removed."
+    )
+    text = render_entries(entries, fmt, f"Changes from {name_a} to {name_b}", intro)
     emit(text, output, f"{len(changes)} changes")
     return 0
+
+
+@click.command("align")
+@click.argument("protocol_ids", nargs=-1)
+@click.option("--suggestions", "limit", type=int, default=3, show_default=True, help="Candidates shown per duty.")
+@corpus_options
+@format_option(["table", "markdown", "json"])
+def align_command(protocol_ids: tuple[str, ...], limit: int, corpus: Any, fmt: str) -> int:
+    """List duties neither aligned to a shared obligation nor marked unique, each with candidate
+    obligations ranked by wording, action, trigger and roles; and sentences carried over between
+    versions that the alignment places under different obligations. Exit 1 when there are any."""
+    import json
+
+    from ..comparing.alignment import alignment_disagreements, inferred, suggestions, unaligned
+    from ..reports.formats import render
+
+    chosen = list(protocol_ids) or corpus.ids()
+    for protocol_id in chosen:
+        corpus.info(protocol_id)
+    rows = []
+    for duty in unaligned(corpus, chosen):
+        candidates = suggestions(corpus, duty, limit)
+        rows.append(
+            {
+                "protocol": duty.protocol,
+                "provision": duty.provision,
+                "duty": duty.id,
+                "quote": duty.quote,
+                "suggestions": [
+                    {
+                        "obligation": s.obligation.id,
+                        "label": s.obligation.label,
+                        "score": s.score,
+                        "why": list(s.reasons),
+                    }
+                    for s in candidates
+                ],
+            }
+        )
+    disagreements = [d for d in alignment_disagreements(corpus) if {d.older.protocol, d.newer.protocol} & set(chosen)]
+    carried = {k: v for k, v in inferred(corpus).items() if k[0] in chosen}
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "unaligned": rows,
+                    "aligned_differently": [d.line() for d in disagreements],
+                    "inferred": [
+                        {"protocol": p, "duty": d, "obligations": list(o)} for (p, d), o in sorted(carried.items())
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        table = [
+            {
+                "protocol": r["protocol"],
+                "clause": r["provision"],
+                "duty": r["duty"],
+                "candidates": "; ".join(
+                    f"{s['obligation']} ({s['score']}: {', '.join(s['why'])})" for s in r["suggestions"]
+                )
+                or "none",
+            }
+            for r in rows
+        ]
+        click.echo(
+            render(table, ["protocol", "clause", "duty", "candidates"], fmt, wrap={"candidates": 70, "duty": 40})
+        )
+        for d in disagreements:
+            click.echo(f"aligned differently: {d.line()}")
+        click.echo(
+            f"{len(rows)} duties not aligned, {len(disagreements)} carried-over sentences aligned differently, "
+            f"{len(carried)} alignments inferred from carried-over sentences"
+        )
+    return 1 if rows or disagreements else 0

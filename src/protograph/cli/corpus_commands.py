@@ -7,7 +7,16 @@ from typing import Any
 
 import click
 
-from .options import CorpusSource, connect, corpus_options, endpoint_option, format_option, protocols_option, split_ids
+from .options import (
+    CorpusSource,
+    connect,
+    corpus_options,
+    emit,
+    endpoint_option,
+    format_option,
+    protocols_option,
+    split_ids,
+)
 
 
 @click.command("list")
@@ -46,9 +55,12 @@ def show_command(protocol_id: str, corpus: Any, fmt: str) -> int:
 @protocols_option
 @endpoint_option
 @click.option("--matrix", "as_matrix", is_flag=True, help="Side by side: a row per topic, a column per protocol.")
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the report to this file.")
 @corpus_options
 @format_option(["table", "markdown", "json", "csv", "html"])
-def timescales_command(protocol_ids: str | None, endpoint: str | None, as_matrix: bool, corpus: Any, fmt: str) -> int:
+def timescales_command(
+    protocol_ids: str | None, endpoint: str | None, as_matrix: bool, output: Path | None, corpus: Any, fmt: str
+) -> int:
     """List every timescale the protocols state: deadlines, risk windows and periods."""
     from ..corpus.timescales import COLUMNS, EXTRA_COLUMNS, timescales
     from ..reports.formats import render
@@ -67,12 +79,12 @@ def timescales_command(protocol_ids: str | None, endpoint: str | None, as_matrix
 
         table, columns = timescale_matrix(rows, chosen or corpus.ids())
         if fmt == "html":
-            click.echo(matrix_html(table, columns, "Timescales side by side"), nl=False)
+            emit(matrix_html(table, columns, "Timescales side by side"), output, f"{len(table)} rows")
         else:
-            click.echo(render(table, columns, fmt, wrap={c: 24 for c in columns}))
+            emit(render(table, columns, fmt, wrap={c: 24 for c in columns}), output, f"{len(table)} rows")
         return 0
     columns = COLUMNS + EXTRA_COLUMNS if fmt in ("json", "csv") else COLUMNS
-    click.echo(render(rows, columns, fmt, wrap={"what": 32, "quote": 60}))
+    emit(render(rows, columns, fmt, wrap={"what": 32, "quote": 60}), output, f"{len(rows)} timescales")
     return 0
 
 

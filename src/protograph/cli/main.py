@@ -26,7 +26,7 @@ def cli() -> None:
 
 def _register_commands() -> None:
     from .case_commands import validate_command
-    from .comparing_commands import conflicts_command, diff_command
+    from .comparing_commands import align_command, conflicts_command, diff_command
     from .corpus_commands import (
         check_command,
         coverage_command,
@@ -44,6 +44,7 @@ def _register_commands() -> None:
         timescales_command,
         conflicts_command,
         diff_command,
+        align_command,
         coverage_command,
         check_command,
         seraf_command,

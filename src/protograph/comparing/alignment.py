@@ -259,7 +259,9 @@ def unaligned(corpus: Corpus, protocols: list[str] | None = None) -> list[Duty]:
     unique: set[tuple[str, str]] = set()
     for pid in corpus.ids():
         unique.update((pid, d) for d in stated_alignment(corpus, pid)[1])
-    return [d for d in duties(corpus, protocols) if (d.protocol, d.id) not in found and (d.protocol, d.id) not in unique]
+    return [
+        d for d in duties(corpus, protocols) if (d.protocol, d.id) not in found and (d.protocol, d.id) not in unique
+    ]
 
 
 def tokens(text: str) -> set[str]:
@@ -302,7 +304,10 @@ def suggestions(corpus: Corpus, duty: Duty, limit: int = 3) -> list[Suggestion]:
             ("action", any(m.action == duty.action for m in members[oid])),
             ("trigger", bool(duty.trigger) and any(m.trigger == duty.trigger for m in members[oid])),
             ("bearer", any(set(m.bearers) & set(duty.bearers) for m in members[oid])),
-            ("recipient", bool(duty.recipients) and any(set(m.recipients) & set(duty.recipients) for m in members[oid])),
+            (
+                "recipient",
+                bool(duty.recipients) and any(set(m.recipients) & set(duty.recipients) for m in members[oid]),
+            ),
         ):
             if same:
                 score += {"action": 2.0, "trigger": 1.0, "bearer": 0.5, "recipient": 0.5}[name]

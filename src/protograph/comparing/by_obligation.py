@@ -344,7 +344,10 @@ def within_findings(obligation: Obligation, ds: list[Duty]) -> list[Finding]:
         ):
             found.append(
                 Finding(
-                    "forbidden", obligation, ((a, a.protocol, _modal_words(a)), (b, b.protocol, _modal_words(b))), "within"
+                    "forbidden",
+                    obligation,
+                    ((a, a.protocol, _modal_words(a)), (b, b.protocol, _modal_words(b))),
+                    "within",
                 )
             )
     return found

@@ -267,8 +267,8 @@ def definition_conflicts(graph: Engine, ontology: Graph) -> list[Conflict]:
     return result
 
 
-def threshold_conflicts(graph: Engine) -> list[Conflict]:
-    """Thresholds on one topic that count a different number, window or category of events."""
+def threshold_sides(graph: Engine) -> dict[str, list[Side]]:
+    """Each threshold topic's sides: how many of which events in what window, per protocol."""
     rows: dict[str, dict] = {}
     for r in graph.query("threshold-differs-for-same-topic"):
         entry = rows.setdefault(
@@ -293,9 +293,14 @@ def threshold_conflicts(graph: Engine) -> list[Conflict]:
         counted = " or ".join(sorted(entry["categories"])) or entry["event"]
         value = f"{entry['count']} × {counted} in {duration_words(*entry['window'])}"
         by_topic[entry["topic"]].append(Side(entry["protocol"], entry["reference"], value, entry["quote"]))
+    return by_topic
+
+
+def threshold_conflicts(graph: Engine) -> list[Conflict]:
+    """Thresholds on one topic that count a different number, window or category of events."""
     return [
         Conflict("threshold", topic, _sort_sides(sides))
-        for topic, sides in by_topic.items()
+        for topic, sides in threshold_sides(graph).items()
         if len({s.value for s in sides}) > 1 and len({s.protocol for s in sides}) > 1
     ]
 
@@ -361,7 +366,9 @@ def renames(graph: Engine, ontology: Graph) -> list[Rename]:
     return [Rename(topic, _sort_sides(sides), tuple(sorted(names[topic]))) for topic, sides in sorted(groups.items())]
 
 
-def compared_protocols(corpus: Corpus, protocols: list[str] | None = None, include_superseded: bool = False) -> list[str]:
+def compared_protocols(
+    corpus: Corpus, protocols: list[str] | None = None, include_superseded: bool = False
+) -> list[str]:
     """The protocols a comparison covers: those named, else the current version of each line
     (every loaded version with ``include_superseded``)."""
     if protocols:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import RDF, RDFS, Graph
 from rdflib.namespace import SKOS
@@ -22,21 +22,38 @@ from ..corpus.loader import Corpus
 from ..corpus.namespace import PG
 from ..corpus.terms import first_provision, label, reference_key, short_id
 from ..corpus.timescales import Timescale, timescales
+from ..errors import EncodingError
 from ..store.engines import OxigraphEngine
+from .alignment import alignment, carried_over, normalised
+from .by_obligation import (
+    FORBIDDING,
+    MODALITY_WORDS,
+    STRENGTH,
+    STRENGTH_WORDS,
+    deadline_words,
+    hours_of,
+    role_words,
+    scope_words,
+)
 from .conflicts import _definition_value, renames
 
-AREAS = ["duty", "timescale", "definition", "indicator", "form", "rename"]
+AREAS = ["duty", "timescale", "threshold", "definition", "indicator", "form", "rename"]
 
 
 @dataclass(frozen=True)
 class Change:
     """One difference between version A and version B."""
 
-    kind: str  # added | removed | changed | rename
-    area: str  # duty | timescale | definition | indicator | form | rename
+    kind: str  # added | removed | changed | moved | rename
+    area: str  # duty | timescale | threshold | definition | indicator | form | rename
     topic: str
     before: tuple[str, str, str] | None  # (provision, value, quote) in A
     after: tuple[str, str, str] | None  # (provision, value, quote) in B
+    facets: tuple[str, ...] = ()  # what changed, 'deadline: 24 hours → 48 hours'
+    obligation: str = ""
+    summary: str = ""
+    rank: int = 0
+    weight: tuple = ()
 
     def as_row(self, a: str, b: str) -> dict[str, object]:
         """The change as plain data, sides as in conflicts (protocol, provision, value, quote)."""
@@ -46,7 +63,16 @@ class Change:
                 sides.append({"protocol": protocol, "provision": side[0], "value": side[1], "quote": side[2]})
             else:
                 sides.append({"protocol": protocol, "provision": "", "value": "(none)", "quote": ""})
-        return {"kind": self.kind, "area": self.area, "topic": f"{self.area}: {self.topic}", "sides": sides}
+        return {
+            "kind": self.kind,
+            "area": self.area,
+            "topic": f"{self.area}: {self.topic}",
+            "sides": sides,
+            "facets": list(self.facets),
+            "rank": self.rank,
+            "summary": self.summary,
+            "obligation": self.obligation,
+        }
 
 
 def _norm(text: str) -> str:
@@ -55,79 +81,125 @@ def _norm(text: str) -> str:
 
 def duty_summary(d: Duty) -> str:
     """A duty in one line: modality and wording, bearers, recipients, deadline, conditions."""
-    parts = [f"{d.modality} ({d.wording})", "by " + ", ".join(d.bearers)]
+    parts = [f"{MODALITY_WORDS.get(d.modality, d.modality)} (“{d.wording}”)", "by " + ", ".join(d.bearers)]
     if d.recipients:
         parts.append("to " + ", ".join(d.recipients))
-    if d.when():
-        parts.append(d.when())
+    if d.deadline is not None:
+        parts.append(deadline_words(d.deadline))
     if d.conditions:
         parts.append("if " + ", ".join(d.conditions))
     return "; ".join(parts)
 
 
-def _duty_change(kind: str, a: Duty | None, b: Duty | None) -> Change:
+def duty_facets(corpus: Corpus, d: Duty) -> dict[str, str]:
+    """The facets of a duty a change is reported on, in words."""
+    ontology = corpus.ontology
+    return {
+        "modality": STRENGTH_WORDS.get(STRENGTH.get(d.modality, 0), d.modality)
+        + (" (forbids)" if d.modality in FORBIDDING else ""),
+        "deadline": deadline_words(d.deadline),
+        "bearer": role_words(ontology, d.bearers),
+        "recipient": role_words(ontology, d.recipients) or "none named",
+        "scope": scope_words(d, ontology),
+        "form": ", ".join(d.forms) or "none named",
+    }
+
+
+def _facet_changes(corpus: Corpus, da: Duty, db: Duty) -> tuple[str, ...]:
+    fa, fb = duty_facets(corpus, da), duty_facets(corpus, db)
+    return tuple(f"{name}: {fa[name]} → {fb[name]}" for name in fa if fa[name] != fb[name])
+
+
+def _duty_change(corpus: Corpus, kind: str, a: Duty | None, b: Duty | None, facets: tuple[str, ...] = ()) -> Change:
     """One duty change, each side with its clause, summary and quote."""
     either = a if a is not None else b
     assert either is not None
+    topic = either.label
+    obligations_of = alignment(corpus)
+    obligation = ", ".join(obligations_of.get((either.protocol, either.id), ()))
+    safety = 0 if (either.trigger or either.deadline) else 1
+    gap = 0.0
+    if a is not None and b is not None:
+        ha, hb = hours_of(a.deadline), hours_of(b.deadline)
+        gap = abs(ha - hb) if ha is not None and hb is not None else (10_000.0 if (ha is None) != (hb is None) else 0.0)
+    strong = 0 if STRENGTH.get(either.modality, 0) >= 3 else 1
     return Change(
         kind,
         "duty",
-        f"{either.action} after {either.trigger or '—'}",
+        topic,
         (a.provision, duty_summary(a), a.quote) if a is not None else None,
         (b.provision, duty_summary(b), b.quote) if b is not None else None,
+        facets,
+        obligation,
+        weight=(safety, {"changed": 0, "removed": 1, "added": 2, "moved": 3}[kind], strong, -gap),
     )
 
 
-def _duty_changes(a: list[Duty], b: list[Duty]) -> list[Change]:
-    def key(d: Duty) -> tuple:
-        return (d.action, d.trigger, d.bearers)
-
-    def compare(d: Duty) -> tuple:
-        return (
-            d.modality,
-            d.recipients,
-            d.deadline.max if d.deadline else None,
-            d.deadline.immediate if d.deadline else None,
-            d.conditions,
-            d.age_at_least,
-            d.age_below,
-        )
-
-    changes: list[Change] = []
-    left: dict[tuple, list[Duty]] = defaultdict(list)
-    right: dict[tuple, list[Duty]] = defaultdict(list)
+def _duty_changes(corpus: Corpus, a_id: str, b_id: str) -> list[Change]:
+    """Duties paired on the alignment: a sentence carried over, else duties aligned to one
+    obligation, closest wording first. A duty left unpaired is added or removed only when its
+    sentence does not stand in the other version's text."""
+    a, b = duties(corpus, [a_id]), duties(corpus, [b_id])
+    pairs: list[tuple[Duty, Duty]] = [
+        (p.older, p.newer) for p in carried_over(corpus) if p.older.protocol == a_id and p.newer.protocol == b_id
+    ]
+    paired_a = {d.id for d, _ in pairs}
+    paired_b = {d.id for _, d in pairs}
+    found = alignment(corpus)
+    by_obligation_a: dict[str, list[Duty]] = defaultdict(list)
+    by_obligation_b: dict[str, list[Duty]] = defaultdict(list)
     for d in a:
-        left[key(d)].append(d)
+        if d.id not in paired_a:
+            for o in found.get((d.protocol, d.id), ()):
+                by_obligation_a[o].append(d)
     for d in b:
-        right[key(d)].append(d)
-    unmatched_a: list[Duty] = []
-    unmatched_b: list[Duty] = []
-    for k in sorted(set(left) | set(right), key=str):
-        la = sorted(left.get(k, []), key=lambda d: reference_key(d.provision))
-        rb = sorted(right.get(k, []), key=lambda d: reference_key(d.provision))
-        pairs = _pair_by_wording(la, rb, unique_pairs=bool(k[1]))
-        for da, db in pairs:
-            if compare(da) != compare(db):
-                changes.append(_duty_change("changed", da, db))
-        paired = {id(d) for pair in pairs for d in pair}
-        unmatched_a += [d for d in la if id(d) not in paired]
-        unmatched_b += [d for d in rb if id(d) not in paired]
-    by_action_a: dict[tuple, list[Duty]] = defaultdict(list)
-    by_action_b: dict[tuple, list[Duty]] = defaultdict(list)
-    for d in unmatched_a:
-        by_action_a[(d.action, d.trigger)].append(d)
-    for d in unmatched_b:
-        by_action_b[(d.action, d.trigger)].append(d)
-    for k in sorted(set(by_action_a) | set(by_action_b), key=str):
-        la, rb = by_action_a.get(k, []), by_action_b.get(k, [])
-        pairs = _pair_by_wording(la, rb, unique_pairs=bool(k[1]))
-        for da, db in pairs:
-            changes.append(_duty_change("changed", da, db))
-        paired_a = {id(da) for da, _ in pairs}
-        paired_b = {id(db) for _, db in pairs}
-        changes += [_duty_change("removed", d, None) for d in la if id(d) not in paired_a]
-        changes += [_duty_change("added", None, d) for d in rb if id(d) not in paired_b]
+        if d.id not in paired_b:
+            for o in found.get((d.protocol, d.id), ()):
+                by_obligation_b[o].append(d)
+    for obligation in sorted(set(by_obligation_a) & set(by_obligation_b)):
+        la = [d for d in by_obligation_a[obligation] if d.id not in paired_a]
+        rb = [d for d in by_obligation_b[obligation] if d.id not in paired_b]
+        for da, db in _pair_by_wording(la, rb):
+            pairs.append((da, db))
+            paired_a.add(da.id)
+            paired_b.add(db.id)
+    changes: list[Change] = []
+    for da, db in sorted(pairs, key=lambda p: (reference_key(p[0].provision), p[0].id)):
+        facets = _facet_changes(corpus, da, db)
+        if facets and normalised(da.quote) == normalised(db.quote):
+            facets = ()  # the same sentence: the encoders read it differently, the text did not change
+        if facets:
+            changes.append(_duty_change(corpus, "changed", da, db, facets))
+        elif da.provision != db.provision:
+            changes.append(_duty_change(corpus, "moved", da, db, (f"clause: {da.provision} → {db.provision}",)))
+    text_a, text_b = _source(corpus, a_id), _source(corpus, b_id)
+    for d in a:
+        if d.id not in paired_a and not _stands_in(d.quote, text_b):
+            changes.append(_duty_change(corpus, "removed", d, None))
+    for d in b:
+        if d.id not in paired_b and not _stands_in(d.quote, text_a):
+            changes.append(_duty_change(corpus, "added", None, d))
     return changes
+
+
+def _source(corpus: Corpus, protocol_id: str) -> str | None:
+    def build() -> str | None:
+        from ..corpus.encoding_checks import source_text_for
+
+        try:
+            return " " + normalised(source_text_for(corpus.graph(protocol_id), corpus.info(protocol_id).path)[1]) + " "
+        except EncodingError:
+            return None
+
+    return corpus.memo(("normalised-source", protocol_id), build)
+
+
+def _stands_in(quote: str, text: str | None) -> bool:
+    """Whether every fragment of a quote stands (normalised) in a source text."""
+    if text is None:
+        return False
+    parts = [normalised(part) for part in quote.split("[...]") if normalised(part)]
+    return bool(parts) and all(f" {part} " in text for part in parts)
 
 
 def _similarity(a: str, b: str) -> float:
@@ -136,10 +208,10 @@ def _similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, _norm(a), _norm(b), autojunk=False).ratio()
 
 
-def _pair_by_wording(la: list[Duty], rb: list[Duty], unique_pairs: bool) -> list[tuple[Duty, Duty]]:
-    """Pair duties of the same action that one version carried over to the next: a lone
-    triggered duty on each side, or else the closest wording (at least half alike)."""
-    if unique_pairs and len(la) == 1 and len(rb) == 1:
+def _pair_by_wording(la: list[Duty], rb: list[Duty]) -> list[tuple[Duty, Duty]]:
+    """Pair duties of one obligation: a lone duty on each side, or else the closest wording
+    (at least a third alike)."""
+    if len(la) == 1 and len(rb) == 1:
         return [(la[0], rb[0])]
     scored = sorted(
         ((_similarity(da.quote, db.quote), i, j) for i, da in enumerate(la) for j, db in enumerate(rb)), reverse=True
@@ -148,7 +220,7 @@ def _pair_by_wording(la: list[Duty], rb: list[Duty], unique_pairs: bool) -> list
     used_b: set[int] = set()
     pairs = []
     for score, i, j in scored:
-        if score < 0.5 or i in used_a or j in used_b:
+        if score < 0.34 or i in used_a or j in used_b:
             continue
         used_a.add(i)
         used_b.add(j)
@@ -268,32 +340,63 @@ def _indicator_changes(a: dict, b: dict) -> list[Change]:
 
 
 def _forms(graph: Graph, ontology: Graph) -> dict[str, tuple[str, str, str]]:
-    forms: dict[str, tuple[str, str, str]] = {}
+    """Per purpose, the forms and tools a version names for it (with the first clause)."""
+    named: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for instrument in sorted(graph.subjects(PG.instrumentKind, None)):
         kind = label(ontology, graph.value(instrument, PG.instrumentKind))
-        purposes = ", ".join(sorted(label(ontology, p) for p in graph.objects(instrument, PG.purpose)))
         provision = first_provision(graph, graph.objects(instrument, PG.provision))
-        forms.setdefault(
-            kind,
-            (
-                str(graph.value(provision, PG.reference) or ""),
-                f"{kind} — for: {purposes}",
-                str(graph.value(provision, PG.quote) or ""),
-            ),
-        )
-    return forms
+        for purpose in graph.objects(instrument, PG.purpose):
+            named[label(ontology, purpose)].append(
+                (str(graph.value(provision, PG.reference) or ""), kind, str(graph.value(provision, PG.quote) or ""))
+            )
+    result = {}
+    for purpose, entries in named.items():
+        entries.sort(key=lambda e: (reference_key(e[0]), e))
+        kinds = ", ".join(sorted({e[1] for e in entries}))
+        result[purpose] = (entries[0][0], kinds, entries[0][2])
+    return result
 
 
 def _form_changes(a: dict, b: dict) -> list[Change]:
+    """One change per purpose: a form replaced by another for the same purpose is one change."""
     changes = []
-    for kind in sorted(set(a) | set(b)):
-        if kind in a and kind in b:
-            if a[kind][1] != b[kind][1]:
-                changes.append(Change("changed", "form", kind, a[kind], b[kind]))
-        elif kind in a:
-            changes.append(Change("removed", "form", kind, a[kind], None))
+    for purpose in sorted(set(a) | set(b)):
+        if purpose in a and purpose in b:
+            if a[purpose][1] != b[purpose][1]:
+                changes.append(
+                    Change(
+                        "changed",
+                        "form",
+                        purpose,
+                        a[purpose],
+                        b[purpose],
+                        (f"form: {a[purpose][1]} → {b[purpose][1]}",),
+                    )
+                )
+        elif purpose in a:
+            changes.append(Change("removed", "form", purpose, a[purpose], None))
         else:
-            changes.append(Change("added", "form", kind, None, b[kind]))
+            changes.append(Change("added", "form", purpose, None, b[purpose]))
+    return changes
+
+
+def _threshold_changes(corpus: Corpus, a: str, b: str) -> list[Change]:
+    from .conflicts import engine_for, threshold_sides
+
+    changes = []
+    for topic, sides in sorted(threshold_sides(engine_for(corpus, sorted({a, b}))).items()):
+        before = sorted((s for s in sides if s.protocol == a), key=lambda s: (reference_key(s.provision), s.value))
+        after = sorted((s for s in sides if s.protocol == b), key=lambda s: (reference_key(s.provision), s.value))
+        side_a = (before[0].provision, before[0].value, before[0].quote) if before else None
+        side_b = (after[0].provision, after[0].value, after[0].quote) if after else None
+        if side_a and side_b and {s.value for s in before} != {s.value for s in after}:
+            changes.append(
+                Change("changed", "threshold", topic, side_a, side_b, (f"threshold: {side_a[1]} → {side_b[1]}",))
+            )
+        elif side_a and not side_b:
+            changes.append(Change("removed", "threshold", topic, side_a, None))
+        elif side_b and not side_a:
+            changes.append(Change("added", "threshold", topic, None, side_b))
     return changes
 
 
@@ -305,9 +408,11 @@ def diff(corpus: Corpus, a: str, b: str, areas: list[str] | None = None) -> list
     ontology = corpus.ontology
     changes: list[Change] = []
     if "duty" in wanted:
-        changes += _duty_changes(duties(corpus, [a]), duties(corpus, [b]))
+        changes += _duty_changes(corpus, a, b)
     if "timescale" in wanted:
         changes += _timescale_changes(timescales(corpus, [a]), timescales(corpus, [b]))
+    if "threshold" in wanted:
+        changes += _threshold_changes(corpus, a, b)
     if "definition" in wanted:
         changes += _definition_changes(
             _definitions(corpus.graph(a), ontology, a), _definitions(corpus.graph(b), ontology, b)
@@ -332,5 +437,45 @@ def diff(corpus: Corpus, a: str, b: str, areas: list[str] | None = None) -> list
                         (after.provision, after.value, after.quote),
                     )
                 )
-    order = {"changed": 0, "added": 1, "removed": 2, "rename": 3}
-    return sorted(changes, key=lambda c: (AREAS.index(c.area), order[c.kind], c.topic, c.before or (), c.after or ()))
+    text_a, text_b = _source(corpus, a), _source(corpus, b)
+    changes = [
+        c
+        for c in changes
+        if not (c.kind == "added" and c.after and _stands_in(c.after[2], text_a))
+        and not (c.kind == "removed" and c.before and _stands_in(c.before[2], text_b))
+    ]
+    order = {"changed": 0, "removed": 1, "added": 2, "moved": 3, "rename": 4}
+    area_order = {"duty": 0, "threshold": 1, "timescale": 2, "form": 3, "definition": 4, "indicator": 5, "rename": 6}
+    ranked = sorted(
+        changes,
+        key=lambda c: (
+            c.weight[:1] or (1,),
+            order[c.kind] if c.kind != "moved" else 9,
+            area_order[c.area],
+            c.weight[1:],
+            c.topic,
+            c.before or (),
+            c.after or (),
+        ),
+    )
+    return [
+        replace(c, rank=i, summary=c.summary or change_sentence(corpus, c, a, b)) for i, c in enumerate(ranked, start=1)
+    ]
+
+
+def change_sentence(corpus: Corpus, change: Change, a: str, b: str) -> str:
+    """One plain sentence saying what changed."""
+    from .conflicts import protocol_name
+
+    name_a, name_b = protocol_name(corpus, a), protocol_name(corpus, b)
+    where_a = f"{name_a} {change.before[0]}" if change.before else name_a
+    where_b = f"{name_b} {change.after[0]}" if change.after else name_b
+    if change.kind == "added":
+        return f"{where_b} adds: {change.topic}"
+    if change.kind == "removed":
+        return f"{where_a} had: {change.topic}; {name_b} no longer states it"
+    if change.kind == "moved":
+        return f"{change.topic}: unchanged, moved from {where_a} to {change.after[0] if change.after else ''}"
+    if change.kind == "rename":
+        return f"{change.topic}: {where_a} says {change.before[1] if change.before else ''}; {where_b} says {change.after[1] if change.after else ''}"
+    return f"{change.topic}: " + "; ".join(change.facets) + f" ({where_a} → {where_b})"

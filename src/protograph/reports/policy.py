@@ -10,10 +10,15 @@ from collections.abc import Sequence
 from .formats import render
 
 KIND_TITLES = {
-    "deadline": "Different deadlines for the same action",
+    "headline": "Headline disagreements",
+    "forbidden": "One text requires what another forbids",
+    "deadline": "Different deadlines for the same obligation",
+    "time-kind": "Different kinds of time expression for the same obligation",
+    "scope": "Different children, events or exceptions for the same obligation",
+    "recipient": "Owed to a different agency",
     "timescale": "Different timescales on the same question",
-    "modality": "Different modality (must, should, ...) for the same duty",
-    "bearer": "Different bearer for the same duty",
+    "modality": "Different strength (must, should, may) for the same obligation",
+    "bearer": "Owed by a different agency",
     "definition": "Different definitions of the same concept",
     "threshold": "Different thresholds",
     "form": "Different forms or tools for the same purpose",
@@ -22,13 +27,16 @@ KIND_TITLES = {
     "added": "Added",
     "removed": "Removed",
     "changed": "Changed",
+    "moved": "Unchanged, moved to another clause",
 }
+HEADLINES = 10
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:75rem;color:#1b1b1b;line-height:1.4}
 h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid #ddd}h3{font-size:1.05rem;margin-bottom:.3rem}
 table{border-collapse:collapse;width:100%;margin:.4rem 0 1rem}th,td{border:1px solid #ccc;padding:.35rem .5rem;vertical-align:top;text-align:left}
-th{background:#f3f3f3}td.value{font-weight:600}blockquote{margin:.2rem 0;color:#444;font-size:.9rem;border-left:3px solid #bbb;padding-left:.6rem}
+th{background:#f3f3f3}p.summary{font-weight:600;margin:.2rem 0}nav ol{columns:2}.rank{color:#555;font-weight:400}
+@media print{body{margin:0;max-width:none;font-size:10pt}nav{page-break-after:always}h2{page-break-before:always}h3,table{page-break-inside:avoid}a{color:inherit;text-decoration:none}}td.value{font-weight:600}blockquote{margin:.2rem 0;color:#444;font-size:.9rem;border-left:3px solid #bbb;padding-left:.6rem}
 .scope{font-size:.8rem;color:#555;background:#eee;border-radius:.3rem;padding:0 .3rem}.summary td{text-align:right}.summary td:first-child{text-align:left}
 """
 
@@ -47,10 +55,25 @@ def html_page(title: str, body: str) -> str:
 
 
 def _grouped(entries: Sequence[dict]) -> dict[str, list[dict]]:
+    """Entries in report order: the headline disagreements (the highest ranked that are not
+    "absent" or renames), then by kind in the order the entries come (most serious first),
+    absent entries and renames last."""
     groups: dict[str, list[dict]] = {}
+    ranked = [e for e in entries if e.get("rank") and e["kind"] not in ("absent", "rename", "moved")]
+    if len(entries) > HEADLINES and ranked:
+        groups["headline"] = sorted(ranked, key=lambda e: e["rank"])[:HEADLINES]
     for entry in entries:
-        groups.setdefault(entry["kind"], []).append(entry)
+        if entry["kind"] not in ("absent", "rename", "moved"):
+            groups.setdefault(entry["kind"], []).append(entry)
+    for last in ("moved", "absent", "rename"):
+        for entry in entries:
+            if entry["kind"] == last:
+                groups.setdefault(last, []).append(entry)
     return groups
+
+
+def _anchor(kind: str) -> str:
+    return "kind-" + "".join(c if c.isalnum() else "-" for c in kind)
 
 
 def _sides_table_html(sides: Sequence[dict]) -> str:
@@ -68,17 +91,22 @@ def entries_html(entries: Sequence[dict], title: str, intro: str = "") -> str:
     """Conflicts or diff entries as one HTML page, grouped by kind."""
     parts = [f"<p>{_e(intro)}</p>"] if intro else []
     groups = _grouped(entries)
-    summary = "".join(f"<tr><td>{_e(KIND_TITLES.get(k, k))}</td><td>{len(v)}</td></tr>" for k, v in groups.items())
-    parts.append(f'<table class="summary"><tr><th>kind</th><th>count</th></tr>{summary}</table>')
+    contents = "".join(
+        f'<li><a href="#{_anchor(k)}">{_e(KIND_TITLES.get(k, k))}</a> ({len(v)})</li>' for k, v in groups.items()
+    )
+    parts.append(f"<nav><h2>Contents</h2><ol>{contents}</ol></nav>")
     for kind, items in groups.items():
-        parts.append(f"<h2>{_e(KIND_TITLES.get(kind, kind))} ({len(items)})</h2>")
+        parts.append(f'<h2 id="{_anchor(kind)}">{_e(KIND_TITLES.get(kind, kind))} ({len(items)})</h2>')
         for entry in items:
             scope = (
                 f' <span class="scope">{_e(entry["scope"])} one document</span>'
                 if entry.get("scope") == "within"
                 else ""
             )
-            parts.append(f"<h3>{_e(entry['topic'])}{scope}</h3>")
+            rank = f'<span class="rank">#{_e(entry["rank"])} </span>' if entry.get("rank") else ""
+            parts.append(f"<h3>{rank}{_e(entry['topic'])}{scope}</h3>")
+            if entry.get("summary"):
+                parts.append(f'<p class="summary">{_e(entry["summary"])}</p>')
             if entry.get("note"):
                 parts.append(f"<p>{_e(entry['note'])}</p>")
             parts.append(_sides_table_html(entry["sides"]))
@@ -90,11 +118,18 @@ def entries_markdown(entries: Sequence[dict], title: str, intro: str = "") -> st
     lines = [f"# {title}", ""]
     if intro:
         lines += [intro, ""]
-    for kind, items in _grouped(entries).items():
-        lines += [f"## {KIND_TITLES.get(kind, kind)} ({len(items)})", ""]
+    groups = _grouped(entries)
+    lines += ["## Contents", ""]
+    lines += [f"- [{KIND_TITLES.get(k, k)}](#{_anchor(k)}) ({len(v)})" for k, v in groups.items()]
+    lines.append("")
+    for kind, items in groups.items():
+        lines += [f'<a id="{_anchor(kind)}"></a>', "", f"## {KIND_TITLES.get(kind, kind)} ({len(items)})", ""]
         for entry in items:
             scope = " _(within one document)_" if entry.get("scope") == "within" else ""
-            lines += [f"### {entry['topic']}{scope}", ""]
+            rank = f"#{entry['rank']} " if entry.get("rank") else ""
+            lines += [f"### {rank}{entry['topic']}{scope}", ""]
+            if entry.get("summary"):
+                lines += [f"**{entry['summary']}**", ""]
             for side in entry["sides"]:
                 where = f"{side['protocol']} {side['provision']}".strip()
                 lines.append(f"- **{where}**: {side['value']}")
