@@ -1,0 +1,252 @@
+"""The alignment of duties to shared obligations, and the conflicts and diffs built on it, on
+the real corpus, read against the source texts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from protograph.comparing.alignment import alignment_disagreements, carried_over, suggestions, unaligned
+from protograph.comparing.conflicts import conflicts
+from protograph.comparing.diff import diff
+from protograph.corpus.duties import duties
+from protograph.corpus.loader import load_corpus
+from protograph.corpus.quotes import normalise
+
+SOURCES = Path(__file__).resolve().parents[2] / "shared" / "protocol-sources"
+
+
+def _one(found, kind, obligation):
+    matches = [c for c in found if c.kind == kind and c.obligation == obligation]
+    assert len(matches) == 1, [(c.kind, c.obligation) for c in found]
+    return {s.protocol: s for s in matches[0].sides}, matches[0]
+
+
+def test_every_duty_is_aligned_or_marked_unique(corpus):
+    left = [(d.protocol, d.provision, d.id) for d in unaligned(corpus)]
+    assert left == [], f"align these (protograph align): {left}"
+
+
+def test_carried_over_sentences_are_aligned_alike_and_paired_one_to_one(corpus):
+    assert [d.line() for d in alignment_disagreements(corpus)] == []
+    pairs = carried_over(corpus)
+    assert len({(p.older.protocol, p.older.id, p.newer.protocol) for p in pairs}) == len(pairs)
+    met, guide = {}, {}
+    for p in pairs:
+        if (p.older.protocol, p.newer.protocol) == ("4lscb-met-2013", "4lscb-met-guide-2018"):
+            met[p.older.id], guide[p.newer.id] = p.newer.id, p.older.id
+    assert met.get("duty-5.2-inform-allocated-social-worker") == "duty-93-inform-allocated-social-worker" or met
+
+
+def test_suggestions_rank_the_right_obligation_first(corpus):
+    (duty,) = [d for d in duties(corpus, ["4lscb-met-2013"]) if d.id == "duty-5.2-inform-allocated-social-worker-cse"]
+    best = suggestions(corpus, duty)[0]
+    assert best.obligation.id == "tell-the-childs-allocated-social-worker"
+    assert "same action" in best.reasons
+
+
+def test_an_alignment_naming_an_unknown_duty_or_obligation_is_one_clear_error(tmp_path):
+    bundled = Path(__file__).resolve().parents[1] / "protocols"
+    (tmp_path / "lincs-tc-2023.ttl").write_text(
+        (bundled / "lincs-tc-2023.ttl").read_text(encoding="utf-8").replace("lincs-tc-2023", "lincs-copy"),
+        encoding="utf-8",
+    )
+    source = SOURCES / "lincs-tc-2023.txt"
+    if not source.is_file():
+        pytest.skip(f"source texts not found at {SOURCES}")
+    (tmp_path / "lincs-copy.txt").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "alignment").mkdir()
+    prefixes = (
+        "@prefix pg: <https://w3id.org/protograph/ns#> .\n"
+        "@prefix obl: <https://w3id.org/protograph/obligation/> .\n"
+        "@prefix p: <https://w3id.org/protograph/protocol/lincs-copy/> .\n"
+    )
+    alignment = tmp_path / "alignment" / "lincs-copy.ttl"
+    for body, problem in (
+        ("p:duty-nonexistent pg:alignedTo obl:refer-to-nrm .\n", "'duty-nonexistent' is not a duty of lincs-copy"),
+        (
+            "p:duty-referrals-immediate-referral pg:alignedTo obl:no-such-obligation .\n",
+            "'no-such-obligation' is not an obligation of the shared list",
+        ),
+    ):
+        alignment.write_text(prefixes + body, encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, "-m", "protograph", "list", "--corpus", str(tmp_path), "--no-bundled"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 2, result.stdout
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and problem in lines[0] and f"{alignment}:4:" in lines[0], lines
+
+
+# ------------------------------------------------------------------ one test per conflict kind
+
+
+def test_deadline_in_one_and_none_in_the_other(corpus):
+    sides, _ = _one(
+        conflicts(corpus, ["4lscb-met-2013", "herts-tc-2016"], ["deadline"]),
+        "deadline",
+        "assess-the-needs-of-a-referred-child",
+    )
+    assert (
+        sides["4lscb-met-2013"].value == "7 working days" and "within 7 working days" in sides["4lscb-met-2013"].quote
+    )
+    assert sides["herts-tc-2016"].value == "no timescale"
+
+
+def test_scope_consent_asked_in_one_text_is_a_risk_in_the_other(corpus):
+    sides, conflict = _one(
+        conflicts(corpus, ["4lscb-met-guide-2018", "herts-tc-2016"], ["scope"]),
+        "scope",
+        "seek-parents-consent-to-a-referral",
+    )
+    assert sides["4lscb-met-guide-2018"].provision == "104" and sides["herts-tc-2016"].provision == "8.1"
+    assert "put the child at further risk" in sides["herts-tc-2016"].value
+    assert "with no exception" in sides["4lscb-met-guide-2018"].value
+
+
+def test_required_against_forbidden(corpus):
+    sides, _ = _one(
+        conflicts(corpus, ["4lscb-ctp-2011", "herts-tc-2016"], ["forbidden"]),
+        "forbidden",
+        "the-childs-contact-with-family",
+    )
+    assert sides["4lscb-ctp-2011"].provision == "8.2" and "Do not allow" in sides["4lscb-ctp-2011"].quote
+    assert (
+        sides["herts-tc-2016"].provision == "8.4" and "get in touch with their family" in sides["herts-tc-2016"].quote
+    )
+
+
+def test_prohibition_restating_the_obligation_is_not_required_against_forbidden(corpus):
+    # "Under no circumstances should the child and their family ... be interviewed together" says
+    # what 4lscb-ctp-2011 16.4's "speak to a suspected child victim without the knowledge of the carer" says.
+    found = conflicts(corpus, ["4lscb-ctp-2011", "lincs-tc-2023"], ["forbidden", "modality"])
+    assert not [c for c in found if c.obligation == "see-the-child-apart-from-the-adults-with-them"]
+
+
+def test_modality_by_strength_and_not_by_wording(corpus):
+    found = conflicts(corpus, ["4lscb-met-2013", "4lscb-met-guide-2018"], ["modality"])
+    sides, _ = _one(found, "modality", "return-interview-after-missing-episode")
+    assert sides["4lscb-met-2013"].value.startswith("should") and sides["4lscb-met-guide-2018"].value.startswith("must")
+    for conflict in found:  # 'must' against 'will' is one strength
+        words = {s.value.split(" (")[0] for s in conflict.sides}
+        assert words not in ({"must", "will"},), conflict
+
+
+def test_bearer_and_recipient(corpus):
+    found = conflicts(corpus, ["herts-tc-2016", "lincs-tc-2023"], ["recipient", "bearer"])
+    sides, _ = _one(found, "recipient", "refer-to-nrm")
+    assert sides["herts-tc-2016"].value == "competent authority" and sides["lincs-tc-2023"].value == "Home Office"
+
+
+def test_definitions_thresholds_and_forms_are_still_compared(corpus):
+    found = conflicts(corpus, include_superseded=True)
+    kinds = {c.kind for c in found}
+    assert {"definition", "threshold", "form"} <= kinds
+
+
+def test_superseded_versions_are_compared_only_when_asked(corpus):
+    default = conflicts(corpus)
+    assert not {"4lscb-ctp-2011", "4lscb-met-2013"} & {s.protocol for c in default for s in c.sides}
+    named = conflicts(corpus, ["4lscb-ctp-2011", "herts-tc-2016"])
+    assert {"4lscb-ctp-2011"} <= {s.protocol for c in named for s in c.sides}
+
+
+def test_ids_only_pairing_is_gone_nrm_referral_is_never_absent(corpus):
+    found = conflicts(corpus, ["herts-tc-2016", "4lscb-met-2013", "4lscb-ctp-2011", "lincs-tc-2023"], ["absent"])
+    assert not [c for c in found if c.obligation == "refer-to-nrm"]
+
+
+def test_report_ranks_disagreements_before_absent_with_a_plain_sentence(corpus):
+    found = conflicts(corpus)
+    kinds = [c.kind for c in found]
+    assert "absent" in kinds and kinds.index("absent") > max(
+        i for i, k in enumerate(kinds) if k != "absent"
+    ) - kinds.count("absent")
+    assert [c.rank for c in found] == list(range(1, len(found) + 1))
+    for conflict in found:
+        assert conflict.summary
+        for internal in ("PT48H", "PT0S", "child-safeguarded", "(RiskWindow)", "mustNot"):
+            assert internal not in conflict.summary
+    first = found[0]
+    assert first.kind != "absent" and "(20" in first.summary
+
+
+# ------------------------------------------------------------------ read against the source texts
+
+
+def _source(protocol_id):
+    path = SOURCES / f"{protocol_id}.txt"
+    if not path.is_file():
+        pytest.skip(f"source texts not found at {SOURCES}: cannot check entries against them")
+    return " " + normalise(path.read_text(encoding="utf-8")).lower() + " "
+
+
+def _stands_in(quote, text):
+    parts = [normalise(p).lower() for p in quote.split("[...]") if normalise(p)]
+    return bool(parts) and all(p in text for p in parts)
+
+
+@pytest.mark.parametrize("a,b", [("4lscb-met-2013", "4lscb-met-guide-2018"), ("4lscb-ctp-2011", "4lscb-met-2013")])
+def test_no_sentence_in_both_versions_is_added_or_removed(corpus, a, b):
+    text_a, text_b = _source(a), _source(b)
+    wrong = []
+    for change in diff(corpus, a, b):
+        if change.kind == "added" and _stands_in(change.after[2], text_a):
+            wrong.append(("added", change.after[0], change.after[2][:80]))
+        if change.kind == "removed" and _stands_in(change.before[2], text_b):
+            wrong.append(("removed", change.before[0], change.before[2][:80]))
+    assert wrong == []
+
+
+def test_no_absent_claim_is_disproved_by_the_other_text(corpus):
+    everything = corpus.ids()
+    wrong = []
+    for conflict in conflicts(corpus, everything, ["absent"]):
+        present = [s for s in conflict.sides if s.value != "no such duty"]
+        for lacking in (s.protocol for s in conflict.sides if s.value == "no such duty"):
+            text = _source(lacking)
+            wrong += [
+                (conflict.obligation, s.protocol, s.provision, lacking) for s in present if _stands_in(s.quote, text)
+            ]
+    assert wrong == []
+
+
+def test_diff_reports_changed_facets_and_one_change_per_form_purpose(corpus):
+    changes = diff(corpus, "4lscb-met-2013", "4lscb-met-guide-2018")
+    strategy = [c for c in changes if c.kind == "changed" and c.obligation == "hold-strategy-discussion"]
+    assert strategy and any("deadline: no timescale → immediately" in f for c in strategy for f in c.facets)
+    forms = [c for c in diff(corpus, "4lscb-ctp-2011", "4lscb-met-2013", ["form"]) if "police alert" in c.topic]
+    assert len(forms) == 1 and forms[0].kind == "changed"
+    assert [c for c in changes if c.area == "threshold" and c.kind == "changed"]
+    for change in changes:  # an identical sentence never shows as a changed rule
+        if change.kind == "changed" and change.area == "duty":
+            assert normalise(change.before[2]) != normalise(change.after[2])
+
+
+def test_timescales_takes_output(tmp_path):
+    out = tmp_path / "t.csv"
+    result = subprocess.run(
+        [sys.executable, "-m", "protograph", "timescales", "--format", "csv", "--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "quote" in out.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_align_command_lists_nothing_left_to_align():
+    result = subprocess.run([sys.executable, "-m", "protograph", "align"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 duties not aligned" in result.stdout
+
+
+def test_loader_is_unaffected_without_alignment_files(tmp_path):
+    corpus = load_corpus()
+    assert corpus.graph("lincs-tc-2023")
