@@ -203,12 +203,15 @@ def conflicts(corpus: Corpus, protocols: str | list[str] | None = None, kinds: l
 
     from .comparing.conflicts import conflicts as find
 
+    chosen = _protocols(corpus, protocols) if protocols is not None else None
     rows = [
-        {"kind": c.kind, "topic": c.topic, "scope": c.scope, **s.as_row()}
-        for c in find(corpus, _protocols(corpus, protocols), kinds)
+        {"rank": c.rank, "kind": c.kind, "topic": c.topic, "summary": c.summary, "scope": c.scope, **s.as_row()}
+        for c in find(corpus, chosen, kinds)
         for s in c.sides
     ]
-    return pd.DataFrame(rows, columns=["kind", "topic", "scope", "protocol", "provision", "value", "quote"])
+    return pd.DataFrame(
+        rows, columns=["rank", "kind", "topic", "summary", "scope", "protocol", "provision", "value", "quote"]
+    )
 
 
 def diff(corpus: Corpus, a: str, b: str, areas: list[str] | None = None) -> pd.DataFrame:
@@ -226,6 +229,9 @@ def diff(corpus: Corpus, a: str, b: str, areas: list[str] | None = None) -> pd.D
                 "kind": change.kind,
                 "area": change.area,
                 "topic": change.topic,
+                "rank": change.rank,
+                "summary": change.summary,
+                "facets": "; ".join(change.facets),
                 f"{a} clause": before[0],
                 f"{a} says": before[1],
                 f"{b} clause": after[0],
