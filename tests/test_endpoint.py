@@ -75,7 +75,7 @@ def test_conflicts_on_the_server_equal_the_embedded_ones(server):
     remote = cli("conflicts", "--endpoint", server, "--format", "json")
     local = cli("conflicts", "--format", "json")
     assert remote.returncode == 0, remote.stderr
-    assert remote.stdout == local.stdout and '"kind": "timescale"' in remote.stdout
+    assert remote.stdout == local.stdout and '"kind": "definition"' in remote.stdout
 
 
 def test_validation_on_the_server_equals_the_reference_engine(server):

@@ -51,8 +51,8 @@ def test_timeline_plot_draws_a_row_per_triggered_duty_and_the_events(corpus):
 
 
 def test_conflicts_frame_has_a_row_per_side_and_filters_by_kind(corpus):
-    frame = frames.conflicts(corpus, ["4lscb-ctp-2011", "4lscb-met-guide-2018"], ["timescale"])
-    assert set(frame["kind"]) == {"timescale"}
+    frame = frames.conflicts(corpus, ["4lscb-ctp-2011", "4lscb-met-guide-2018"], ["form"])
+    assert set(frame["kind"]) == {"form"}
     assert {"4lscb-ctp-2011", "4lscb-met-guide-2018"} <= set(frame["protocol"])
 
 

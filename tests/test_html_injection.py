@@ -146,7 +146,7 @@ class Opened(OpenedPage):
                 for (const a of el.attributes) if (a.name.toLowerCase().startsWith('on')) handlers++;
               });
               return {script: count('script'), style: count('style'), svg: count('svg'),
-                      img: count('img'), a: count('a'), iframe: count('iframe'), link: count('link'),
+                      img: count('img'), a: count('a:not([href^="#"])'), iframe: count('iframe'), link: count('link'),
                       object: count('object, embed'), handlers: handlers,
                       pwned: typeof window.__pwned};
             }"""
