@@ -81,11 +81,14 @@ def _norm(text: str) -> str:
 
 def duty_summary(d: Duty) -> str:
     """A duty in one line: modality and wording, bearers, recipients, deadline, conditions."""
-    parts = [f"{MODALITY_WORDS.get(d.modality, d.modality)} (“{d.wording}”)", "by " + ", ".join(d.bearers)]
+    parts = [
+        f"{MODALITY_WORDS.get(d.modality, d.modality)} (“{d.wording}”) {d.labels.get(d.action, d.action)}",
+        "by " + ", ".join(d.bearers),
+    ]
     if d.recipients:
         parts.append("to " + ", ".join(d.recipients))
-    if d.deadline is not None:
-        parts.append(deadline_words(d.deadline))
+    if d.when():
+        parts.append(d.when())
     if d.conditions:
         parts.append("if " + ", ".join(d.conditions))
     return "; ".join(parts)

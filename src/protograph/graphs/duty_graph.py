@@ -347,6 +347,8 @@ def _diff_nodes(corpus: Corpus, graph: nx.DiGraph, a: str, b: str) -> list[tuple
             duty_nodes.setdefault(key, []).append(duty_node(protocol, duty.id))
     matched = []
     for change in diff(corpus, a, b, areas=["duty", "timescale", "form"]):
+        if change.kind == "moved":
+            continue  # the same rule under another clause: unchanged on the graph
         sides: list[list[str]] = []
         for protocol, side in ((a, change.before), (b, change.after)):
             if side is None:
