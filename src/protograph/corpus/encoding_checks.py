@@ -10,7 +10,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH, TIME
 
 from ..errors import EncodingError
-from ..guard.input_files import find_line, line_of, read_text
+from ..guard.input_files import find_line, line_of, read_text, reread_text
 from ..paths import data_dir, sources_dir
 from .namespace import BASE, PG
 from .quotes import locate, normalise
@@ -76,7 +76,7 @@ def source_text_for(graph: Graph, path: Path | None = None) -> tuple[Path, str]:
         raise EncodingError("protocol names no source text (pg:sourceFile)", path)
     if Path(names[0]).name != names[0] or names[0] in ("", ".", ".."):
         # a bare file name only: a protocol from elsewhere must not make us read /etc/... or ../..
-        line = find_line(path.read_text(encoding="utf-8-sig"), [names[0]]) if path is not None else None
+        line = find_line(reread_text(path, MAX_SOURCE_BYTES), [names[0]]) if path is not None else None
         raise EncodingError(f"pg:sourceFile {names[0]!r} must be a bare file name, not a path", path, line)
     candidates = ([path.parent / names[0]] if path is not None else []) + [sources_dir() / names[0]]
     for candidate in candidates:
@@ -151,10 +151,7 @@ def _line_of_problem(graph: Graph, problem: Problem, path: Path | None) -> int |
     (prefixed or in full) or for the quote's opening words."""
     if path is None or not path.is_file():
         return None
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
+    text = reread_text(path, MAX_SOURCE_BYTES)
     needles = [problem.where]
     if problem.where.startswith("quote at "):
         reference = problem.where.removeprefix("quote at ")
