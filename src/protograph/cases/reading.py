@@ -515,7 +515,11 @@ def read_case_turtle(path: str | Path, as_of: datetime | None = None) -> Case:
     for event in sorted(linked):
         place = str(event)
         if not isinstance(event, URIRef):
-            raise InputError("a case event must be named by an IRI (its last segment is the event id)", shown, place)
+            raise InputError(
+                "a case event that is a blank node; name each event by an IRI (its last segment is the event id)",
+                shown,
+                "pg:case",
+            )
         _refuse_unknown_pg(graph, event, {*_TURTLE_EVENT, "case", "note"}, "event", shown, place)
         if len(set(graph.objects(event, PG.case))) > 1:
             raise InputError("an event linked to more than one case by pg:case", shown, place)

@@ -47,7 +47,7 @@ def conflicts_command(
     from ..comparing.conflicts import conflicts, protocol_renames
     from ..reports.policy import render_entries
 
-    chosen = split_ids(protocol_ids)
+    chosen = split_ids(protocol_ids, corpus)
     engine = connect(endpoint, corpus) or "oxigraph"
     found = [c for c in conflicts(corpus, chosen, list(kinds) or None, engine) if scope is None or c.scope == scope]
     entries = [c.as_row() for c in found]
