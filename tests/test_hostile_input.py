@@ -125,6 +125,14 @@ def test_a_link_to_dev_zero_inside_a_case_folder_is_refused_not_skipped(tmp_path
     one_line(run_protograph([*VALIDATE, "cases"], tmp_path), "cases/b.yaml: ", "not a regular file (a device)")
 
 
+def test_a_link_to_dev_zero_in_a_corpus_folder_is_refused_not_skipped(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "mini-2024.ttl").symlink_to("/dev/zero")
+    result = run_protograph(["list", "--corpus", "corpus"], tmp_path)
+    one_line(result, "corpus/mini-2024.ttl: ", "not a regular file (a device)")
+
+
 # --- crashes: files that are not files, arguments that overflow --------------------------------
 
 

@@ -137,7 +137,10 @@ def salt_from(salt_file: Path | None = None, environ: Mapping[str, str] | None =
     environ = os.environ if environ is None else environ
     if salt_file is not None:
         # bounded in size and time: a salt given as <(command) is a pipe, /dev/zero never ends
-        salt = read_bytes(Path(salt_file), MAX_SALT_BYTES, "a salt file", pipes=True, seconds=5).rstrip(b"\r\n")
+        try:
+            salt = read_bytes(Path(salt_file), MAX_SALT_BYTES, "a salt file", pipes=True, seconds=5).rstrip(b"\r\n")
+        except InputError as exc:
+            raise InputError(f"cannot read the salt file: {exc.problem}", salt_file) from None
         where = f"salt file {salt_file}"
     elif environ.get(SALT_ENV):
         salt = environ[SALT_ENV].encode("utf-8")

@@ -412,7 +412,8 @@ def load_corpus(
         folder = Path(folder)
         if not folder.is_dir():
             raise InputError("corpus folder not found", folder)
-        found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in PROTOCOL_SUFFIXES)
+        # not is_file(): a FIFO or a link to a device named like a protocol is refused when read, never skipped
+        found = sorted(p for p in folder.iterdir() if not p.is_dir() and p.suffix.lower() in PROTOCOL_SUFFIXES)
         if not found:
             raise InputError(f"corpus folder holds no protocol files ({', '.join(PROTOCOL_SUFFIXES)})", folder)
         files.extend((p, False) for p in found)
