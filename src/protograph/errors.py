@@ -3,7 +3,30 @@ print one line such as ``cases/case-017.yaml:6: event time has no UTC offset``."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+MAX_PROBLEM_CHARS = 400
+MAX_PATH_CHARS = 300
+# C0 and C1 controls, DEL, the Unicode line and paragraph separators and lone surrogates: any
+# of them printed raw could end the one line early, forge a second one, or fail to encode.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that could break or forge a line shown as an escape
+    (a newline as ``\\n``, a lone surrogate as ``\\ud800``), so it prints as one line."""
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def shorten(text: str, limit: int = MAX_PROBLEM_CHARS) -> str:
+    """``text`` cut in the middle to at most about ``limit`` characters, with an ellipsis, so a
+    4 MB value is never echoed whole but the start and the end of the message remain."""
+    if len(text) <= limit:
+        return text
+    head = limit * 2 // 3
+    tail = limit - head - 1
+    return f"{text[:head]}…{text[-tail:]}"
 
 
 class ProtographError(Exception):
@@ -16,10 +39,12 @@ class ProtographError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = self.path or ""
+        where = shorten(printable(self.path), MAX_PATH_CHARS) if self.path else ""
         if self.place is not None and self.place != "":
-            where = f"{where}:{self.place}" if where else str(self.place)
-        return f"{where}: {self.problem}" if where else self.problem
+            place = shorten(printable(str(self.place)), MAX_PATH_CHARS)
+            where = f"{where}:{place}" if where else place
+        problem = shorten(printable(self.problem))
+        return f"{where}: {problem}" if where else problem
 
 
 class InputError(ProtographError):

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..guard.input_files import read_bytes
 from .reading import Case
 
 if TYPE_CHECKING:  # results are pseudonymised field by field; cases never depend on checking
@@ -36,6 +37,7 @@ if TYPE_CHECKING:  # results are pseudonymised field by field; cases never depen
 
 SALT_ENV = "PROTOGRAPH_SALT"
 MIN_SALT_BYTES = 16
+MAX_SALT_BYTES = 4096
 DIGITS = 12  # 48 bits: a collision among 10,000 cases has odds of about 1 in 5 million, and is refused
 KINDS = ("case", "event", "file")
 
@@ -134,10 +136,11 @@ def salt_from(salt_file: Path | None = None, environ: Mapping[str, str] | None =
     is shorter than 16 bytes."""
     environ = os.environ if environ is None else environ
     if salt_file is not None:
+        # bounded in size and time: a salt given as <(command) is a pipe, /dev/zero never ends
         try:
-            salt = Path(salt_file).read_bytes().rstrip(b"\r\n")
-        except OSError as exc:
-            raise InputError(f"cannot read the salt file: {exc.strerror}", salt_file) from None
+            salt = read_bytes(Path(salt_file), MAX_SALT_BYTES, "a salt file", pipes=True, seconds=5).rstrip(b"\r\n")
+        except InputError as exc:
+            raise InputError(f"cannot read the salt file: {exc.problem}", salt_file) from None
         where = f"salt file {salt_file}"
     elif environ.get(SALT_ENV):
         salt = environ[SALT_ENV].encode("utf-8")

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError
-from ..guard.input_files import check_size, find_line, read_text
+from ..guard.input_files import check_size, find_line, read_text, reread_text
 
 MAX_CASE_BYTES = 5 * 1024 * 1024
 RDF_CASE_SUFFIXES = (".ttl", ".nt", ".rdf", ".xml", ".jsonld")
@@ -151,6 +151,22 @@ _StrictLoader.yaml_implicit_resolvers = {
 class _Value:
     value: Any
     line: int | str
+    raw: str | None = None  # a plain YAML scalar that YAML 1.1 read as a number or boolean: as written
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)", re.ASCII)
+MAX_OFFSET_HOURS = 14
+
+
+def _check_unicode(value: str, path: str, line: int | str) -> None:
+    """Refuse a string holding a lone surrogate (``"\\ud800"`` in YAML or JSON): not a character,
+    it cannot be written to any output, so it would crash a report."""
+    match = _SURROGATE.search(value)
+    if match:
+        raise InputError(
+            f"text holds a lone surrogate (\\u{ord(match.group(0)):04x}), which is not a Unicode character", path, line
+        )
 
 
 def _plain(node: yaml.Node, path: str, seen: set[int]) -> _Value:
@@ -185,7 +201,12 @@ def _plain(node: yaml.Node, path: str, seen: set[int]) -> _Value:
         raise InputError(f"bad value {node.value!r} for {node.tag}", path, line) from None
     if isinstance(value, GeneratorType):  # a collection tag (!!map, !!seq, !!set) on a plain value
         raise InputError(f"{node.tag} cannot tag the plain value {node.value!r}", path, line)
-    return _Value(value, line)
+    if isinstance(value, str):
+        _check_unicode(value, path, line)
+    # YAML 1.1 reads 0123 as 83, 12:30 as 750, 0x1F as 31, 1_000 as 1000 and yes as true: keep
+    # the text as written, so an id or a role is read as the user wrote it (never renumbered)
+    raw = node.value if node.style is None and isinstance(value, (int, float)) else None
+    return _Value(value, line, raw)
 
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -227,17 +248,27 @@ def parse_time(value: Any, path: str, line: int, what: str = "time") -> datetime
             raise InputError(f"{what} {value!r} is not a valid ISO 8601 date-time", path, line) from None
     else:
         raise InputError(f"{what} {value!r} is not a date-time", path, line)
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    offset = moment.utcoffset()
+    if moment.tzinfo is None or offset is None:
         raise InputError(f"{what} {value!r} has no UTC offset (write e.g. {value}+00:00)", path, line)
+    if offset.microseconds or offset.seconds % 60:
+        raise InputError(f"{what} {value!r} has a UTC offset with seconds; offsets are hours and minutes", path, line)
+    if abs(offset.total_seconds()) > MAX_OFFSET_HOURS * 3600:
+        raise InputError(
+            f"{what} {value!r} has a UTC offset beyond ±{MAX_OFFSET_HOURS:02d}:00; no time zone is that far from UTC",
+            path,
+            line,
+        )
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:  # deadlines past 9999 overflow; no case lies there
         raise InputError(f"{what} {value!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}", path, line)
     return moment
 
 
 def _text(item: _Value, name: str, path: str) -> str:
-    if not isinstance(item.value, str) or not item.value.strip():
+    value = item.raw if item.raw is not None else item.value
+    if not isinstance(value, str) or not value.strip():
         raise InputError(f"{name} must be text, not {item.value!r}", path, item.line)
-    return item.value.strip()
+    return value.strip()
 
 
 def _child(item: _Value | None, path: str) -> Child:
@@ -260,6 +291,12 @@ def _child(item: _Value | None, path: str) -> Child:
         if kind is int:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise InputError(f"child age must be a whole number of years, not {value!r}", path, entry.line)
+            if entry.raw is not None and not _DECIMAL.fullmatch(entry.raw):
+                raise InputError(
+                    f"child age {entry.raw!r} must be written in decimal digits (YAML would read it as {value})",
+                    path,
+                    entry.line,
+                )
             if not 0 <= value <= 25:
                 raise InputError(f"child age {value} is outside 0 to 25", path, entry.line)
         if kind is date:
@@ -324,13 +361,9 @@ def case_from_mapping(root: _Value, path: str, as_of: datetime | None = None) ->
             raise InputError(f"unknown case field {name!r} (known: as_of, child, events, id)", path, entry.line)
     if "id" not in fields:
         raise InputError("case has no 'id'", path, root.line)
-    case_id = fields["id"].value
-    if isinstance(case_id, int) and not isinstance(case_id, bool):
-        case_id = str(case_id)
-    if not isinstance(case_id, str) or not _CASE_ID.match(case_id):
-        raise InputError(
-            f"case id {fields['id'].value!r} must be letters, digits, '.', '_' or '-'", path, fields["id"].line
-        )
+    case_id = fields["id"].raw if fields["id"].raw is not None else fields["id"].value
+    if not isinstance(case_id, str) or not _CASE_ID.fullmatch(case_id):
+        raise InputError(f"case id {case_id!r} must be letters, digits, '.', '_' or '-'", path, fields["id"].line)
     if "events" not in fields:
         raise InputError("case has no 'events'", path, root.line)
     raw_events = fields["events"]
@@ -369,35 +402,76 @@ def read_case(path: str | Path, as_of: datetime | None = None) -> Case:
     return case_from_mapping(_plain(node, shown, set()), shown, as_of)
 
 
-_TURTLE_CHILD = {
-    "age": "age",
-    "lookedAfter": "looked_after",
-    "uasc": "uasc",
-    "disabled": "disabled",
-    "dateOfBirth": "date_of_birth",
-}
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(part.title() for part in rest)
+
+
 _TURTLE_EVENT = {"at": "at", "eventType": "type", "by": "by", "to": "to", "channel": "channel", "category": "category"}
+_TURTLE_CASE = {"caseIdentifier": "id", "asOf": "as_of", "child": "child"}
+# where the shared terms live: an event type or role from any other namespace is refused
+_TURTLE_TERMS = {"eventType": "event/", "by": "role/", "to": "role/"}
 
 
-def _turtle_value(node: object) -> object:
+def _turtle_value(node: object, prop: str, path: str, place: str) -> object:
+    """One RDF value as a case-file value: an event type or a role must be an IRI of the shared
+    vocabulary (its last segment is the id); every other value must be a literal."""
     from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
 
-    if isinstance(node, Literal):
-        from rdflib.namespace import XSD
+    from ..corpus.namespace import BASE
 
-        if node.datatype in (XSD.dateTime, XSD.date, XSD.string) or node.datatype is None:
-            return str(node)
-        return node.toPython()
-    if isinstance(node, URIRef):
-        return str(node).rsplit("/", 1)[-1]
-    return str(node)
+    namespace = _TURTLE_TERMS.get(prop)
+    if namespace is not None:
+        if not isinstance(node, URIRef):
+            raise InputError(f"pg:{prop} must be an IRI of the shared vocabulary ({BASE}{namespace}…)", path, place)
+        iri = str(node)
+        local = iri[len(BASE + namespace) :]
+        if not iri.startswith(BASE + namespace) or not local or "/" in local or "#" in local:
+            raise InputError(
+                f"pg:{prop} <{iri}> is not a term of the shared vocabulary ({BASE}{namespace}…)", path, place
+            )
+        return local
+    if not isinstance(node, Literal):
+        raise InputError(f"pg:{prop} must be a literal value, not {node}", path, place)
+    _check_unicode(str(node), path, place)
+    if node.datatype in (XSD.dateTime, XSD.date, XSD.string) or node.datatype is None:
+        return str(node)
+    value = node.toPython()
+    return str(node) if isinstance(value, Literal) else value  # ill-typed: refused as the wrong kind later
+
+
+def _one(graph: object, subject: object, prop: str, path: str, place: str) -> object | None:
+    """The one value of ``pg:prop``; two values (which RDF allows) would be picked by hash order,
+    so the result would change from run to run: refused."""
+    from rdflib import URIRef
+
+    from ..corpus.namespace import PG
+
+    values = sorted(graph.objects(subject, URIRef(str(PG) + prop)))  # type: ignore[attr-defined]
+    if len(values) > 1:
+        shown = ", ".join(repr(str(v)) for v in values[:3])
+        raise InputError(f"{len(values)} values of pg:{prop} ({shown}) where one is allowed", path, place)
+    return values[0] if values else None
+
+
+def _refuse_unknown_pg(graph: object, subject: object, allowed: set[str], what: str, path: str, place: str) -> None:
+    """A pg: property the reader does not know (a misspelt pg:lookedafter) would be ignored."""
+    from ..corpus.namespace import PG
+
+    for prop in sorted({str(p) for p in graph.predicates(subject, None)}):  # type: ignore[attr-defined]
+        if prop.startswith(str(PG)) and prop[len(str(PG)) :] not in allowed:
+            known = ", ".join(f"pg:{a}" for a in sorted(allowed))
+            raise InputError(f"unknown {what} property pg:{prop[len(str(PG)) :]} (known: {known})", path, place)
 
 
 def read_case_turtle(path: str | Path, as_of: datetime | None = None) -> Case:
     """Read one case written in Turtle (or N-Triples, RDF/XML, JSON-LD) with the pg: case vocabulary (pg:Case, pg:CaseEvent,
-    pg:at, pg:eventType, pg:by, pg:to, pg:child ...); checked exactly as a YAML case is.
+    pg:at, pg:eventType, pg:by, pg:to, pg:child ...); checked exactly as a YAML case is, and more:
+    a property given two values, an unknown pg: property, an event type or role outside the shared
+    vocabulary, an event not linked to the case or not named by an IRI are refused.
     Places in errors are the event's IRI, since Turtle parsers give no line per triple."""
-    from rdflib import RDF
+    from rdflib import RDF, URIRef
 
     from ..corpus.loader import parse_file
     from ..corpus.namespace import PG
@@ -408,42 +482,52 @@ def read_case_turtle(path: str | Path, as_of: datetime | None = None) -> Case:
     if path.is_file():
         check_size(path, MAX_CASE_BYTES, "a case file")
     try:
-        graph = parse_file(path, error=InputError)
+        graph = parse_file(path, error=InputError, limit=MAX_CASE_BYTES)
     except EncodingError as exc:  # pragma: no cover - parse_file raises the error type given
         raise InputError(exc.problem, shown, exc.place) from None
     cases = sorted(graph.subjects(RDF.type, PG.Case))
     if len(cases) != 1:
-        line = find_line(path.read_text(encoding="utf-8-sig"), [f"<{cases[1]}>"]) if len(cases) > 1 else None
+        line = find_line(reread_text(path, MAX_CASE_BYTES), [f"<{cases[1]}>"]) if len(cases) > 1 else None
         raise InputError(f"a case file must describe exactly one pg:Case, found {len(cases)}", shown, line)
     node = cases[0]
+    _refuse_unknown_pg(graph, node, set(_TURTLE_CASE), "case", shown, str(node))
     fields: dict[str, _Value] = {}
-    identifier = graph.value(node, PG.caseIdentifier)
-    if identifier is not None:
-        fields["id"] = _Value(str(identifier), "pg:caseIdentifier")
-    if graph.value(node, PG.asOf) is not None:
-        fields["as_of"] = _Value(str(graph.value(node, PG.asOf)), "pg:asOf")
-    child = graph.value(node, PG.child)
+    for prop, name in _TURTLE_CASE.items():
+        value = _one(graph, node, prop, shown, f"pg:{prop}")
+        if value is not None and name != "child":
+            fields[name] = _Value(_turtle_value(value, prop, shown, f"pg:{prop}"), f"pg:{prop}")
+    child = _one(graph, node, "child", shown, "pg:child")
     if child is not None:
-        fields["child"] = _Value(
-            {
-                name: _Value(_turtle_value(graph.value(child, PG[prop])), f"pg:{prop}")
-                for prop, name in _TURTLE_CHILD.items()
-                if graph.value(child, PG[prop]) is not None
-            },
-            "pg:child",
-        )
+        child_props = {_camel(name): name for name in CHILD_FIELDS}
+        _refuse_unknown_pg(graph, child, set(child_props), "child", shown, "pg:child")
+        values = {}
+        for prop, name in child_props.items():
+            value = _one(graph, child, prop, shown, f"pg:{prop}")
+            if value is not None:
+                values[name] = _Value(_turtle_value(value, prop, shown, f"pg:{prop}"), f"pg:{prop}")
+        fields["child"] = _Value(values, "pg:child")
+    linked = set(graph.subjects(PG.case, node))
+    typed = set(graph.subjects(RDF.type, PG.CaseEvent))
+    for stray in sorted(typed ^ linked):
+        problem = "is not a pg:CaseEvent" if stray in linked else f"is not linked to the case by pg:case <{node}>"
+        raise InputError(f"an event that {problem}; it would be ignored", shown, str(stray))
     events = []
-    for event in sorted(graph.subjects(PG.case, node)):
-        if (event, RDF.type, PG.CaseEvent) not in graph:
-            continue
+    for event in sorted(linked):
         place = str(event)
+        if not isinstance(event, URIRef):
+            raise InputError(
+                "a case event that is a blank node; name each event by an IRI (its last segment is the event id)",
+                shown,
+                "pg:case",
+            )
+        _refuse_unknown_pg(graph, event, {*_TURTLE_EVENT, "case", "note"}, "event", shown, place)
+        if len(set(graph.objects(event, PG.case))) > 1:
+            raise InputError("an event linked to more than one case by pg:case", shown, place)
         entry = {"id": _Value(place.rsplit("/", 1)[-1], place)}
         for prop, name in _TURTLE_EVENT.items():
-            values = list(graph.objects(event, PG[prop]))
-            if len(values) > 1:
-                raise InputError(f"event has {len(values)} values of pg:{prop}", shown, place)
-            if values:
-                entry[name] = _Value(_turtle_value(values[0]), place)
+            value = _one(graph, event, prop, shown, place)
+            if value is not None:
+                entry[name] = _Value(_turtle_value(value, prop, shown, place), place)
         events.append(_Value(entry, place))
     fields["events"] = _Value(events, str(node))
     return case_from_mapping(_Value(fields, str(node)), shown, as_of)
@@ -528,10 +612,8 @@ def _csv_scalar(text: str, kind: type) -> object:
             return False
         return text
     if kind is int:
-        try:
-            return int(text)
-        except ValueError:
-            return text
+        # decimal digits only: int() would also take 1_5, +15 and other scripts' digits
+        return int(text) if re.fullmatch(r"[0-9]{1,3}", text) else text
     return text
 
 
@@ -591,16 +673,41 @@ def read_caseload_csv(folder: Path, as_of: datetime | None = None) -> list[Case]
 
 def read_caseload(path: str | Path, as_of: datetime | None = None) -> list[Case]:
     """Read a caseload: one case file, a folder of case files (*.yaml, *.yml, *.ttl), or a
-    folder holding events.csv (+ children.csv). Case ids must be unique; nothing is skipped."""
+    folder holding events.csv (+ children.csv). Case ids must be unique; nothing is skipped:
+    a folder that mixes the two kinds, or holds a CSV file that would not be read, is refused."""
+    import stat
+
     path = Path(path)
-    if not path.exists():
-        raise InputError("file or folder not found", str(path))
-    if path.is_file():
-        return [read_any_case(path, as_of)]
-    if (path / "events.csv").exists():
-        return read_caseload_csv(path, as_of)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError("file or folder not found", str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", str(path)) from None
+    if not stat.S_ISDIR(mode):
+        return [read_any_case(path, as_of)]  # a FIFO or a device is refused there, unread
     suffixes = (".yaml", ".yml", *RDF_CASE_SUFFIXES)
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
-    if not files:
+    entries = sorted(p for p in path.iterdir() if not p.is_dir())
+    case_files = [p for p in entries if p.suffix.lower() in suffixes]
+    csv_files = [p for p in entries if p.suffix.lower() == ".csv"]
+    if (path / "events.csv") in csv_files:
+        if case_files:
+            raise InputError(
+                "a case file beside events.csv would not be read; give the CSV caseload and case files "
+                "as separate folders",
+                str(case_files[0]),
+            )
+        for other in csv_files:
+            if other.name not in ("events.csv", "children.csv"):
+                raise InputError(
+                    "a CSV file beside events.csv that would not be read (only children.csv is)", str(other)
+                )
+        return read_caseload_csv(path, as_of)
+    if csv_files:
+        raise InputError(
+            "a CSV file in a folder without events.csv would not be read (a caseload CSV is named events.csv)",
+            str(csv_files[0]),
+        )
+    if not case_files:
         raise InputError(f"folder holds no case files ({', '.join(suffixes)}) and no events.csv", str(path))
-    return read_cases(files, as_of)
+    return read_cases(case_files, as_of)

@@ -21,7 +21,27 @@ def _parse_tolerance(value: str) -> timedelta:
     if not match:
         raise click.BadParameter(f"{value!r} is not a duration such as 30m, 1h or 2h", param_hint="--tolerance")
     number, unit = float(match.group(1)), match.group(2)[0]
-    return timedelta(seconds=number * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit])
+    seconds = number * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
+    if seconds > MAX_TOLERANCE_DAYS * 86400:  # a billion days overflows every date it is added to
+        raise click.BadParameter(
+            f"{value!r} is longer than {MAX_TOLERANCE_DAYS} days; 'immediately' cannot take that long",
+            param_hint="--tolerance",
+        )
+    return timedelta(seconds=seconds)
+
+
+MAX_TOLERANCE_DAYS = 7
+# one case this long is checked faster by the batch engine (a 2,000-event case: 3 s a protocol
+# there, 48 s on pySHACL)
+BATCH_EVENTS = 200
+
+
+def choose_engine(cases: list, asked: str | None) -> str:
+    """The engine the user asked for, else batch for more than one case or for one case of more
+    than BATCH_EVENTS events, else reference."""
+    if asked:
+        return asked
+    return "batch" if len(cases) > 1 or any(len(case.events) > BATCH_EVENTS for case in cases) else "reference"
 
 
 @click.command("validate")
@@ -39,7 +59,7 @@ def _parse_tolerance(value: str) -> timedelta:
     type=click.Choice(["batch", "reference"]),
     default=None,
     help="batch: each duty's query once over the caseload (pyoxigraph); reference: pySHACL case by case. "
-    "Default: batch for more than one case.",
+    f"Default: batch for more than one case or for a case of more than {BATCH_EVENTS} events, else reference.",
 )
 @click.option(
     "--protocol",
@@ -107,6 +127,7 @@ def validate_command(
         from ..cases.pseudonymise import salt_from
 
         salt = salt_from(salt_file)
+    tolerance_value = _parse_tolerance(tolerance)
     when = parse_time(as_of, "--as-of", "", "--as-of") if as_of else None
     loaded = []
     seen: dict[str, str] = {}
@@ -122,7 +143,7 @@ def validate_command(
         loaded = pseudonymise_cases(loaded, salt)
     corpus = corpus.load()  # after the cases, so that bad case input fails at once
     protocols = corpus.ids() if protocol_id == "all" else [corpus.info(protocol_id).id]
-    engine = engine or ("batch" if len(loaded) > 1 else "reference")
+    engine = choose_engine(loaded, engine)
     server = connect(endpoint, corpus)
     if server is not None:
         engine = "batch"
@@ -130,7 +151,7 @@ def validate_command(
         from ..checking.caseload import validate_cases
         from ..reports.caseload import render_report, report_rows
 
-        results = validate_cases(corpus, loaded, protocols, _parse_tolerance(tolerance), engine, not quiet, server)
+        results = validate_cases(corpus, loaded, protocols, tolerance_value, engine, not quiet, server)
         violations = sum(1 for r in results for f in r.findings if f.severity == "Violation")
         emit(render_report(report_rows(results), fmt, len(loaded)), output, f"{len(loaded)} cases")
         return 1 if violations else 0
@@ -140,7 +161,7 @@ def validate_command(
         corpus,
         loaded,
         protocols,
-        _parse_tolerance(tolerance),
+        tolerance_value,
         fmt,
         (protocol_id == "all" and fmt != "json" and len(loaded) <= 5) if show_matrix is None else show_matrix,
         engine,

@@ -68,7 +68,7 @@ def conflicts_command(
     from ..comparing.conflicts import compared_protocols, conflicts, protocol_name, protocol_renames
     from ..reports.policy import render_entries
 
-    chosen = compared_protocols(corpus, split_ids(protocol_ids), include_superseded)
+    chosen = compared_protocols(corpus, split_ids(protocol_ids, corpus), include_superseded)
     engine = connect(endpoint, corpus) or "oxigraph"
     found = [c for c in conflicts(corpus, chosen, list(kinds) or None, engine) if scope is None or c.scope == scope]
     entries = [c.as_row() for c in found]

@@ -65,7 +65,7 @@ def timescales_command(
     from ..corpus.timescales import COLUMNS, EXTRA_COLUMNS, timescales
     from ..reports.formats import render
 
-    chosen = split_ids(protocol_ids)
+    chosen = split_ids(protocol_ids, corpus)
     server = connect(endpoint, corpus)
     if server is not None:
         from ..corpus.timescales import timescales_from
@@ -231,6 +231,9 @@ def shapes_command(protocol_id: str, output: Path | None, corpus: Any) -> int:
     if output is None:
         click.echo(text)
     else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+        from ..errors import printable
+        from ..guard.output_files import write_output
+
+        write_output(output, text.encode("utf-8"))
+        click.echo(f"wrote {printable(str(output))}", err=True)
     return 0

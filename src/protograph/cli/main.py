@@ -13,7 +13,7 @@ import sys
 
 import click
 
-from ..errors import ProtographError
+from ..errors import ProtographError, printable, shorten
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        click.echo(f"protograph: {exc.format_message()}", err=True)
+        click.echo(f"protograph: {shorten(printable(exc.format_message()))}", err=True)
         sys.exit(2)
     except click.Abort:
         click.echo("protograph: aborted", err=True)
@@ -83,7 +83,9 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("PROTOGRAPH_DEBUG"):
             raise
         click.echo(
-            f"protograph: internal error: {type(exc).__name__}: {exc} (set PROTOGRAPH_DEBUG=1 for details)", err=True
+            f"protograph: internal error: {type(exc).__name__}: {shorten(printable(str(exc)))} "
+            "(set PROTOGRAPH_DEBUG=1 for details)",
+            err=True,
         )
         sys.exit(3)
     sys.exit(status if isinstance(status, int) else 0)

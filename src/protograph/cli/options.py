@@ -106,9 +106,22 @@ def emit(text: str, output: Path | None, what: str) -> None:
     if output is None:
         click.echo(text)
         return
-    output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-    click.echo(f"wrote {output} ({what})", err=True)
+    from ..errors import printable
+    from ..guard.output_files import write_output
+
+    write_output(output, (text if text.endswith("\n") else text + "\n").encode("utf-8"))
+    click.echo(f"wrote {printable(str(output))} ({what})", err=True)
 
 
-def split_ids(value: str | None) -> list[str] | None:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+def split_ids(value: str | None, corpus: Any = None) -> list[str] | None:
+    """The protocol ids of --protocols (None: all). A value that names none (``,``) is refused,
+    not read as "all"; with ``corpus``, an unknown id is refused whichever engine runs."""
+    if value is None:
+        return None
+    ids = list(dict.fromkeys(v.strip() for v in value.split(",") if v.strip()))
+    if not ids:
+        raise click.BadParameter(f"{value!r} names no protocol id", param_hint="--protocols")
+    if corpus is not None:
+        for protocol_id in ids:
+            corpus.info(protocol_id)
+    return ids

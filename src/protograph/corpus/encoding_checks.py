@@ -10,7 +10,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH, TIME
 
 from ..errors import EncodingError
-from ..guard.input_files import find_line, line_of, read_text
+from ..guard.input_files import find_line, line_of, read_text, reread_text
 from ..paths import data_dir, sources_dir
 from .namespace import BASE, PG
 from .quotes import locate, normalise
@@ -76,11 +76,20 @@ def source_text_for(graph: Graph, path: Path | None = None) -> tuple[Path, str]:
         raise EncodingError("protocol names no source text (pg:sourceFile)", path)
     if Path(names[0]).name != names[0] or names[0] in ("", ".", ".."):
         # a bare file name only: a protocol from elsewhere must not make us read /etc/... or ../..
-        line = find_line(path.read_text(encoding="utf-8-sig"), [names[0]]) if path is not None else None
+        line = find_line(reread_text(path, MAX_SOURCE_BYTES), [names[0]]) if path is not None else None
         raise EncodingError(f"pg:sourceFile {names[0]!r} must be a bare file name, not a path", path, line)
+    if len(names) > 1:
+        raise EncodingError(f"protocol names {len(names)} source texts (pg:sourceFile); one is allowed", path)
+    if not names[0].lower().endswith(".txt"):
+        # the quotes are checked against this file: a protocol file (itself, or a sibling) or any
+        # other kind of file would let made-up quotes pass
+        line = find_line(reread_text(path, MAX_SOURCE_BYTES), [names[0]]) if path is not None else None
+        raise EncodingError(f"pg:sourceFile {names[0]!r} must name a plain-text source (.txt)", path, line)
     candidates = ([path.parent / names[0]] if path is not None else []) + [sources_dir() / names[0]]
     for candidate in candidates:
         if candidate.is_file():
+            if path is not None and path.is_file() and candidate.samefile(path):
+                raise EncodingError(f"pg:sourceFile {names[0]!r} names the protocol file itself", path)
             return candidate, read_text(candidate, "a source text", "text", MAX_SOURCE_BYTES, EncodingError)
     raise EncodingError(
         f"source text {names[0]!r} not found (looked in {', '.join(str(c.parent) for c in candidates)})", path
@@ -112,7 +121,34 @@ def _hours(graph: Graph, duration) -> float | None:  # noqa: ANN001
     unit = graph.value(duration, TIME.unitType)
     if number is None or unit not in HOURS_PER_UNIT:
         return None
-    return float(number.toPython()) * HOURS_PER_UNIT[unit]
+    try:
+        return float(number.toPython()) * HOURS_PER_UNIT[unit]
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+MAX_DURATION_YEARS = 100
+
+
+def duration_problems(graph: Graph) -> list[Problem]:
+    """Durations no protocol states and no date can hold: not a finite number, negative, or
+    longer than 100 years (1e300 days would overflow every deadline computed from it)."""
+    import math
+
+    problems = []
+    for duration, number in graph.subject_objects(TIME.numericDuration):
+        where = graph.namespace_manager.normalizeUri(duration) if isinstance(duration, URIRef) else str(number)
+        try:
+            value = float(number.toPython())
+        except (TypeError, ValueError, OverflowError):
+            problems.append(Problem(where, f"duration {str(number)[:40]!r} is not a number"))
+            continue
+        hours = _hours(graph, duration)
+        if not math.isfinite(value) or value < 0:
+            problems.append(Problem(where, f"duration {str(number)[:40]!r} is not a finite, non-negative number"))
+        elif hours is not None and hours > MAX_DURATION_YEARS * HOURS_PER_UNIT[TIME.unitYear]:
+            problems.append(Problem(where, f"duration {str(number)[:40]} is longer than {MAX_DURATION_YEARS} years"))
+    return sorted(problems)
 
 
 def timescale_problems(graph: Graph) -> list[Problem]:
@@ -131,7 +167,8 @@ def timescale_problems(graph: Graph) -> list[Problem]:
 
 def all_problems(graph: Graph, ontology: Graph, path: Path | None = None) -> list[Problem]:
     """Every problem with one protocol encoding."""
-    problems = undefined_terms(graph, ontology) + shape_problems(graph, ontology) + timescale_problems(graph)
+    problems = duration_problems(graph) + undefined_terms(graph, ontology) + shape_problems(graph, ontology)
+    problems += timescale_problems(graph)
     _, text = source_text_for(graph, path)
     return problems + quote_problems(graph, text)
 
@@ -151,10 +188,7 @@ def _line_of_problem(graph: Graph, problem: Problem, path: Path | None) -> int |
     (prefixed or in full) or for the quote's opening words."""
     if path is None or not path.is_file():
         return None
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
+    text = reread_text(path, MAX_SOURCE_BYTES)
     needles = [problem.where]
     if problem.where.startswith("quote at "):
         reference = problem.where.removeprefix("quote at ")

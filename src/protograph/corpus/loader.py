@@ -18,12 +18,12 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-from rdflib import RDF, Dataset, Graph, URIRef
-from rdflib.namespace import DCTERMS, OWL
+from rdflib import RDF, Dataset, Graph, URIRef, Variable
+from rdflib.namespace import DCTERMS, OWL, PROV
 
 from ..errors import EncodingError, InputError, NetworkRefused
 from ..guard import network as netguard
-from ..guard.input_files import find_line, line_of, read_text
+from ..guard.input_files import find_line, line_of, read_text, reread_text
 from ..paths import data_dir
 from .namespace import ONTOLOGY_GRAPH, PG, protocol_iri
 
@@ -40,8 +40,8 @@ _FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "n3": "N3", "xml": "RDF/
 PROTOCOL_SUFFIXES = tuple(_PARSE_FORMATS)
 MAX_RDF_BYTES = 50 * 1024 * 1024
 _DOCTYPE = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_JSON_KEY = re.compile(r'("(?:[^"\\]|\\.)*")\s*:\s*')
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,9 @@ def alignment_file(protocol_path: Path, protocol_id: str) -> Path:
     return protocol_path.parent / "alignment" / f"{protocol_id}.ttl"
 
 
-def parse_file(path: Path, graph: Graph | None = None, error: type = EncodingError) -> Graph:
+def parse_file(
+    path: Path, graph: Graph | None = None, error: type = EncodingError, limit: int = MAX_RDF_BYTES
+) -> Graph:
     """Parse one RDF file (Turtle, N-Triples, N3, RDF/XML or JSON-LD) into ``graph``, turning
     every fault into one line naming the file and, where there is one, the line.
 
@@ -158,7 +160,7 @@ def parse_file(path: Path, graph: Graph | None = None, error: type = EncodingErr
     fmt = _PARSE_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise error(f"unsupported file type {path.suffix!r} (expected {', '.join(_PARSE_FORMATS)})", path)
-    text = read_text(path, "an RDF file", _FORMAT_NAMES[fmt], MAX_RDF_BYTES, error)
+    text = read_text(path, "a case file" if limit != MAX_RDF_BYTES else "an RDF file", _FORMAT_NAMES[fmt], limit, error)
     if fmt == "xml":
         _refuse_doctype(text, path, error)
     elif fmt == "json-ld":
@@ -228,63 +230,94 @@ def _refuse_doctype(text: str, path: Path, error: type) -> None:
 
 
 def _checked_json_ld(text: str, path: Path, error: type) -> str:
-    """Check JSON-LD before rdflib sees it: valid JSON, and every ``@context`` inline. A
-    context given as a string (or a list holding one) is a URL or a file path that rdflib
-    would fetch or read, and ``@import`` inside a context is one too; both are refused with
-    their line. Returns the text unchanged."""
+    """Check JSON-LD before rdflib sees it: valid JSON, no key twice in one object (JSON
+    parsers keep the last value silently; YAML cases refuse duplicates too), and every
+    ``@context`` inline. A context given as a string (or a list holding one) is a URL or a
+    file path that rdflib would fetch or read, and ``@import`` inside a context is one too;
+    both are refused with their line. Returns the text unchanged."""
     try:
-        document = json.loads(text)
+        json.loads(text)
     except json.JSONDecodeError as exc:
         raise error(f"not valid JSON: {exc.msg} (column {exc.colno})", path, exc.lineno) from None
     except RecursionError:
         raise error("not valid JSON-LD: nested too deeply", path) from None
-    if not _has_remote_context(document):
-        return text
-    for key, value, start in _json_keys(text):
-        if _is_remote(key, value):
-            named = value if isinstance(value, str) else [v for v in value if isinstance(v, str)]
-            raise error(
-                f"JSON-LD {key} {named!r} is refused: only inline @context objects are read, never a URL or a file",
-                path,
-                line_of(text, start),
-            )
-    raise error("JSON-LD names a remote or file @context, which is refused (only inline contexts)", path)
+    fault = json_faults(text)
+    if fault is not None:
+        problem, offset = fault
+        raise error(problem, path, line_of(text, offset))
+    return text
 
 
-def _is_remote(key: str, value: object) -> bool:
-    if key == "@import":
-        return True
-    if key != "@context":
-        return False
-    return isinstance(value, str) or (isinstance(value, list) and any(isinstance(v, str) for v in value))
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+_REMOTE = "is refused: only inline @context objects are read, never a URL or a file"
 
 
-def _has_remote_context(node: object) -> bool:
-    """Whether any ``@context`` anywhere in a JSON document is not inline (or uses ``@import``)."""
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            for key, value in item.items():
-                if _is_remote(key, value):
-                    return True
-                stack.append(value)
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
+@dataclass
+class _Frame:
+    """One open object or array while scanning JSON text."""
+
+    is_object: bool
+    keys: set[str] = field(default_factory=set)
+    key: str = ""
+    key_at: int = 0
+    context_at: int = -1  # an array that is the value of @context: where that key was written
+    strings: list[str] = field(default_factory=list)
 
 
-def _json_keys(text: str) -> Iterator[tuple[str, object, int]]:
-    """Each key of a (valid) JSON text with its value and the key's offset, in text order.
-    Outside strings JSON has no quote character, so a string token followed by ':' is a key."""
-    decoder = json.JSONDecoder()
-    for match in _JSON_KEY.finditer(text):
-        try:
-            key = json.loads(match.group(1))
-            value, _ = decoder.raw_decode(text, match.end())
-        except (json.JSONDecodeError, RecursionError):
-            continue
-        yield key, value, match.start()
+def json_faults(text: str, work: list[int] | None = None) -> tuple[str, int] | None:
+    """The first fault of a valid JSON(-LD) text, as (problem, offset), or None: a key written
+    twice in one object, a ``@context`` that is not inline, an ``@import``.
+
+    One pass over the tokens with a stack of open objects, so the work grows linearly with the
+    text (an earlier scan decoded each value again at each key: quadratic, 53 s for 2.4 MB).
+    ``work``, if given, gets the number of characters scanned and decoded added to it."""
+    stack: list[_Frame] = []
+    expect_key = False
+    scanned = 0
+    try:
+        for match in _JSON_TOKEN.finditer(text):
+            token = match.group(0)
+            scanned += len(token)
+            top = stack[-1] if stack else None
+            if token in ("}", "]"):
+                done = stack.pop()
+                if done.context_at >= 0 and done.strings:
+                    return f"JSON-LD @context {done.strings!r} {_REMOTE}", done.context_at
+                continue
+            if token == ",":
+                expect_key = top is not None and top.is_object
+                continue
+            if token == ":":
+                continue
+            if top is not None and top.is_object and expect_key:
+                key = json.loads(token)
+                if key in top.keys:
+                    return (
+                        f"JSON-LD object has the key {key!r} twice (a JSON parser keeps only the last)",
+                        match.start(),
+                    )
+                top.keys.add(key)
+                top.key, top.key_at, expect_key = key, match.start(), False
+                continue
+            # a value starts here
+            if top is not None and top.is_object:
+                if top.key == "@import":
+                    named = json.loads(token) if token.startswith('"') else token
+                    return f"JSON-LD @import {named!r} {_REMOTE}", top.key_at
+                if top.key == "@context" and token.startswith('"'):
+                    return f"JSON-LD @context {json.loads(token)!r} {_REMOTE}", top.key_at
+            elif top is not None and top.context_at >= 0 and token.startswith('"'):
+                top.strings.append(json.loads(token))
+            if token == "{":
+                stack.append(_Frame(True))
+                expect_key = True
+            elif token == "[":
+                in_context = top is not None and top.is_object and top.key == "@context"
+                stack.append(_Frame(False, context_at=top.key_at if in_context else -1))
+    finally:
+        if work is not None:
+            work.append(scanned)
+    return None
 
 
 def _refuse_after_parse(graph: Graph, text: str, path: Path, error: type) -> None:
@@ -293,6 +326,21 @@ def _refuse_after_parse(graph: Graph, text: str, path: Path, error: type) -> Non
     says, so it is refused rather than ignored. An IRI with a character that no IRI may hold
     (space, ``<``, ``>``, ``"``, ``{``, ``}``, ...; Turtle lets ``\\u`` escapes smuggle them in):
     such an IRI written into a query or N-Triples line would change its meaning."""
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, (Graph, Variable)):  # an N3 formula { ... } or an N3 ?variable
+                raise error(
+                    "N3 formulas and variables are refused: a protocol or case is plain triples",
+                    path,
+                    find_line(text, ("=>", "{", "?")),
+                )
+            lone = _SURROGATE.search(str(term))
+            if lone:
+                raise error(
+                    f"a term holds a lone surrogate (\\u{ord(lone.group(0)):04x}), which is not a Unicode character",
+                    path,
+                    find_line(text, (f"\\u{ord(lone.group(0)):04x}", f"\\u{ord(lone.group(0)):04X}")),
+                )
     for target in graph.objects(None, OWL.imports):
         raise error(
             f"owl:imports <{target}> is refused: protograph never follows imports; "
@@ -398,11 +446,13 @@ def load_corpus(
     dataset.graph(ONTOLOGY_GRAPH).__iadd__(ontology)
     corpus = Corpus(dataset, ontology_graph=ontology)
     files: list[tuple[Path, bool]] = [(p, True) for p in bundled_protocol_files()] if bundled else []
+    revision_of: dict[URIRef, tuple[list, Path]] = {}
     for folder in corpus_dirs:
         folder = Path(folder)
         if not folder.is_dir():
             raise InputError("corpus folder not found", folder)
-        found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in PROTOCOL_SUFFIXES)
+        # not is_file(): a FIFO or a link to a device named like a protocol is refused when read, never skipped
+        found = sorted(p for p in folder.iterdir() if not p.is_dir() and p.suffix.lower() in PROTOCOL_SUFFIXES)
         if not found:
             raise InputError(f"corpus folder holds no protocol files ({', '.join(PROTOCOL_SUFFIXES)})", folder)
         files.extend((p, False) for p in found)
@@ -426,6 +476,7 @@ def load_corpus(
             target.bind(prefix, ns, override=False)
         target += graph
         corpus.graphs[protocol_id] = graph
+        revision_of[iri] = (sorted(graph.objects(iri, PROV.wasRevisionOf)), path)
         corpus.protocols[protocol_id] = ProtocolInfo(
             id=protocol_id,
             iri=iri,
@@ -435,7 +486,28 @@ def load_corpus(
             date=_text(graph, iri, DCTERMS.issued) or _text(graph, iri, PG.dateNote),
             bundled=is_bundled,
         )
+    _refuse_revision_cycles(revision_of)
     return corpus
+
+
+def _refuse_revision_cycles(revision_of: dict[URIRef, tuple[list, Path]]) -> None:
+    """A protocol that is a revision of itself, or a chain of revisions that comes back to
+    where it started, would make every "what changed" answer meaningless: refused, naming the
+    file and the line of its prov:wasRevisionOf."""
+    for start, (_, path) in sorted(revision_of.items()):
+        seen = [start]
+        current = start
+        while True:
+            previous = revision_of.get(current, ([], path))[0]
+            if not previous:
+                break
+            current = previous[0]
+            if current in seen:
+                chain = " → ".join(str(i).rsplit("/", 1)[-1] for i in [*seen, current])
+                what = "a revision of itself" if len(seen) == 1 else f"in a cycle of revisions ({chain})"
+                line = find_line(reread_text(path, MAX_RDF_BYTES), ("wasRevisionOf",))
+                raise EncodingError(f"protocol <{start}> is {what}", path, line)
+            seen.append(current)
 
 
 def owl_rl_closure(graph: Graph) -> Graph:

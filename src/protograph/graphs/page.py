@@ -26,6 +26,8 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..guard.output_files import write_output
+
 VIS_VERSION = "9.1.2"
 
 KIND_STYLE = {
@@ -334,7 +336,7 @@ def write_graph_html(
     """Write the page to ``path`` (UTF-8) and return its size in bytes."""
     page = render_graph_html(graph, title, status, sides=sides)
     data = page.encode("utf-8")
-    Path(path).write_bytes(data)
+    write_output(Path(path), data)  # never over an input; atomic
     return len(data)
 
 

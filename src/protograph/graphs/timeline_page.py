@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..corpus.loader import Corpus
+from ..guard.output_files import write_output
 from .page import CSP, _e, script_json
 from .timeline import COLUMNS, event_label, event_question, has_alignment, starting_events, timeline
 
@@ -73,7 +74,7 @@ def render_timeline_html(corpus: Corpus, protocols: list[str], event: str, produ
 def write_timeline_html(corpus: Corpus, protocols: list[str], event: str, produced: str, path: Path) -> int:
     """Write the page to ``path`` (UTF-8) and return its size in bytes."""
     page = render_timeline_html(corpus, protocols, event, produced).encode("utf-8")
-    Path(path).write_bytes(page)
+    write_output(Path(path), page)  # never over an input; atomic
     return len(page)
 
 
