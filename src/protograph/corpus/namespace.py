@@ -71,6 +71,7 @@ class PG(DefinedNamespace):
     ScoreBand: URIRef
     ScoreRule: URIRef
     SharedObligation: URIRef
+    StatusRule: URIRef
     Step: URIRef
     Threshold: URIRef
     TimeFrame: URIRef
@@ -119,12 +120,15 @@ class PG(DefinedNamespace):
     defines: URIRef
     disabled: URIRef
     dueAt: URIRef
+    endsCondition: URIRef
     eventType: URIRef
+    evidenceToRecipient: URIRef
     evidencedBy: URIRef
     exploitationType: URIRef
     form: URIRef
     heading: URIRef
     historicalName: URIRef
+    holdsUntil: URIRef
     immediate: URIRef
     inProtocol: URIRef
     includesAgeDisputed: URIRef
@@ -137,6 +141,7 @@ class PG(DefinedNamespace):
     maxScore: URIRef
     may: URIRef
     mentions: URIRef
+    metByRecipientEvent: URIRef
     minCountOfList: URIRef
     minDuration: URIRef
     minDurationExclusive: URIRef
@@ -162,6 +167,7 @@ class PG(DefinedNamespace):
     referenceStyle: URIRef
     relativeTo: URIRef
     requiresPriorEvent: URIRef
+    resultingCondition: URIRef
     riskLevel: URIRef
     roleIn: URIRef
     scopeNote: URIRef
@@ -172,6 +178,7 @@ class PG(DefinedNamespace):
     soft: URIRef
     sourceFile: URIRef
     stageNumber: URIRef
+    statusEvent: URIRef
     termUsed: URIRef
     timeFrame: URIRef
     timescale: URIRef
