@@ -30,7 +30,7 @@ def test_outcomes_frame_covers_every_checkable_duty(corpus):
         "met",
         "late",
         "not recorded",
-        "outstanding",
+        "open",
         "pending",
         "not applicable",
     }

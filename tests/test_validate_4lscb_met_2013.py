@@ -60,12 +60,12 @@ def test_compliant_looked_after_missing_episode_has_no_findings_return_interview
         assert duty not in {o.duty for o in outcomes(result)}
 
 
-def test_return_interview_one_minute_past_72_hours_is_late(corpus):
+def test_return_interview_one_minute_past_72_hours_is_late_and_a_missed_soft_limit_is_a_warning(corpus):
     result = validate_case(corpus, _case("case-met-2013-return-interview-one-minute-late"), PID)
     assert _rows(result) == [
         (
             "5.3.1",
-            "Info",
+            "Warning",
             "duty-5.3.1-return-interview-looked-after",
             "late",
             "2024-06-08T09:00:00+01:00",
@@ -75,10 +75,6 @@ def test_return_interview_one_minute_past_72_hours_is_late(corpus):
     ]
 
 
-QUALIFYING = "checker (issue #15): 'missing more than 24 hours' is a qualifying period, not a deadline"
-
-
-@pytest.mark.xfail(strict=True, reason=QUALIFYING)
 @pytest.mark.parametrize(
     ("name", "sent"),
     [
@@ -102,7 +98,7 @@ def test_return_interview_at_80_hours_late_under_met_2013_but_ctp_2011_sets_no_r
     assert _rows(met) == [
         (
             "5.3.1",
-            "Info",
+            "Warning",  # 'should ... within a maximum of 72 hours, although ...': a missed soft limit is a Warning
             "duty-5.3.1-return-interview-looked-after",
             "late",
             "2024-09-13T07:00:00+01:00",
@@ -144,11 +140,12 @@ def test_absent_child_is_not_reported_to_the_national_bureau(corpus, tmp_path):
 def test_uasc_trafficking_case_017_raises_no_alarm_for_duties_owed_only_in_unrecorded_circumstances(corpus):
     result = validate_case(corpus, _case("case-017-uasc-trafficked"), PID)
     assert _rows(result) == [
-        ("5.2", "Info", "duty-5.2-uasc-safety-plan", "outstanding", None, None, None),
-        ("5.2", "Violation", "duty-5.2-contact-police-not-where-expected", "outstanding", None, None, None),
+        # no deadline and not done: open, for information, never a violation on its own
+        ("5.2", "Info", "duty-5.2-contact-police-not-where-expected", "open", None, None, None),
+        ("5.2", "Info", "duty-5.2-uasc-safety-plan", "open", None, None, None),
         (
             "5.3.1",
-            "Info",
+            "Warning",
             "duty-5.3.1-return-interview-looked-after",
             "late",
             "2024-03-05T21:00:00+00:00",

@@ -9,8 +9,8 @@ Worked out by hand from the text before running the tool:
   services, no number given, so a decision 30 hours after the referral is not a finding.
 * national-referral-mechanism-nrm: 'Agencies have a duty to notify the Home Office ... For
   potential victims, under 18, this duty is satisfied through the completion of the NRM':
-  no timescale; a suspicion with no NRM referral by the review date is ONE outstanding
-  violation, not one for each NRM sentence ('An NRM referral must be made for any CSE or CCE
+  no timescale; a suspicion with no NRM referral by the review date is ONE open duty
+  (Info: no deadline, so not a violation on its own), not one for each NRM sentence ('An NRM referral must be made for any CSE or CCE
   victim ...' needs circumstances no timeline records; 'A first responder can make a
   referral' is a permission and never a finding).
 * lincs-tc-2023 has no written-confirmation duty: a telephone referral confirmed 60 hours
@@ -47,9 +47,9 @@ EXPECTED = {
     "case-herts-lincs-mash-decision-after-30h-no-nrm-referral.yaml": [
         (
             "national-referral-mechanism-nrm",
-            "Violation",
+            "Info",
             "duty-national-referral-mechanism-nrm-notify-home-office",
-            "outstanding",
+            "open",
             None,
             None,
             None,

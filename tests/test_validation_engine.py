@@ -35,12 +35,15 @@ def _child_for(check) -> Child:
 
 def _trigger_events(check) -> list[Event]:
     duty = check.duty
+    to = sorted(check.trigger_roles)[0] if check.trigger_roles else ""
     if check.threshold is not None:
         count, window, categories, counted_type = check.threshold
         category = (sorted(categories)[0] if categories else "") if counted_type == "missing" else ""
         step = window / (count + 1)
-        return [Event(f"t{i}", START + step * i, counted_type, category=category, line=i + 1) for i in range(count)]
-    to = sorted(check.trigger_roles)[0] if check.trigger_roles else ""
+        episodes = [Event(f"t{i}", START + step * i, counted_type, category=category, line=i + 1) for i in range(count)]
+        if duty.trigger:  # a threshold and a trigger: the first trigger event at or after the crossing
+            episodes.append(Event("t-after", episodes[-1].at + timedelta(hours=1), duty.trigger, to=to, line=40))
+        return episodes
     prior = [Event(f"p{i}", START - timedelta(hours=1), r, line=50 + i) for i, r in enumerate(duty.requires)]
     return prior + [
         Event("t0", START, duty.trigger, to=to, channel=duty.trigger_channel, category=duty.trigger_category, line=1)
@@ -48,9 +51,9 @@ def _trigger_events(check) -> list[Event]:
 
 
 def _completions(check, at: datetime) -> list[Event]:
-    groups = list(check.recipients) or [frozenset()]
     return [
-        Event(f"c{i}", at, check.completion, to=sorted(g)[0] if g else "", line=100 + i) for i, g in enumerate(groups)
+        Event(f"c{i}", at, sorted(e.types)[0], to=sorted(e.to)[0] if e.to else "", line=100 + i)
+        for i, e in enumerate(check.evidence)
     ]
 
 

@@ -36,7 +36,7 @@ STATUS_COLOURS = {
     "pending": "#9e9e9e",
     "late": "#ef6c00",
     "not recorded": "#c62828",
-    "outstanding": "#6a1b9a",
+    "open": "#6a1b9a",
 }
 
 
@@ -70,7 +70,7 @@ def findings(
     protocols: str | list[str] | None = None,
     tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE,
 ) -> pd.DataFrame:
-    """Every breached or outstanding duty of the case, one row a finding, most serious first."""
+    """Every breached or open duty of the case, one row a finding, most serious first."""
     import pandas as pd
 
     results = validate_cases(corpus, [case], _protocols(corpus, protocols), tolerance)
@@ -79,6 +79,7 @@ def findings(
         "protocol",
         "provision",
         "severity",
+        "severity_reason",
         "status",
         "duty_label",
         "trigger",
@@ -86,6 +87,7 @@ def findings(
         "deadline",
         "actual",
         "late_by",
+        "open_for",
         "modality",
         "recipients",
         "message",
@@ -102,7 +104,7 @@ def outcomes(
     protocols: str | list[str] | None = None,
     tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE,
 ) -> pd.DataFrame:
-    """Every checkable duty's outcome for the case: met, late, not recorded, outstanding,
+    """Every checkable duty's outcome for the case: met, late, not recorded, open,
     pending or not applicable (with the reason)."""
     import pandas as pd
 

@@ -4,7 +4,7 @@ A case is YAML (DESIGN.md, "Case timelines"):
 
     id: case-017
     as_of: 2024-03-05T17:00+00:00          # optional; default: the last event
-    child: {age: 15, looked_after: true, uasc: true}
+    child: {age: 15, looked_after: true, uasc: true}   # also age_disputed, date_of_birth, placement, ...
     events:
       - {at: 2024-03-01T09:00+00:00, type: trafficking-suspected, by: border-force}
 
@@ -36,6 +36,7 @@ CHANNELS = ("telephone", "written")
 CATEGORIES = ("missing", "absent")
 CHILD_FIELDS = {
     "age": int,
+    "age_disputed": bool,
     "looked_after": bool,
     "uasc": bool,
     "disabled": bool,
@@ -71,6 +72,7 @@ class Child:
     """What the case says about the child; None where it says nothing."""
 
     age: int | None = None
+    age_disputed: bool | None = None  # the person's age is disputed or uncertain
     looked_after: bool | None = None
     uasc: bool | None = None
     disabled: bool | None = None
@@ -391,15 +393,22 @@ def case_from_mapping(root: _Value, path: str, as_of: datetime | None = None) ->
     return Case(case_id, _child(fields.get("child"), path), ordered, as_of, path, given)
 
 
-def read_case(path: str | Path, as_of: datetime | None = None) -> Case:
-    """Read one YAML case file (never modifying it)."""
+def read_yaml_values(path: str | Path, what: str = "a case file") -> _Value:
+    """Read a YAML file as strictly as a case file (no aliases, tags, duplicate keys or
+    implicit timestamps), each value with its line, for readers of formats built on cases
+    (the scope tests' files)."""
     path = Path(path)
     shown = str(path)
-    text = read_text(path, "a case file", "YAML", MAX_CASE_BYTES)
+    text = read_text(path, what, "YAML", MAX_CASE_BYTES)
     node = _compose(text, shown)
     if node is None:
         raise InputError("file holds no YAML document", shown, 1)
-    return case_from_mapping(_plain(node, shown, set()), shown, as_of)
+    return _plain(node, shown, set())
+
+
+def read_case(path: str | Path, as_of: datetime | None = None) -> Case:
+    """Read one YAML case file (never modifying it)."""
+    return case_from_mapping(read_yaml_values(path), str(path), as_of)
 
 
 def _camel(name: str) -> str:

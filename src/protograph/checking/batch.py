@@ -23,6 +23,7 @@ from ..cases.reading import Case
 from ..corpus.loader import Corpus
 from ..store.endpoint import Endpoint
 from .deadlines import DEFAULT_IMMEDIATE_TOLERANCE, Checkable, Obligation, checkable_duties, obligations
+from .evidence import Evidence
 from .validation import (
     SEVERITY_ORDER,
     CaseResult,
@@ -75,12 +76,12 @@ def validate_batch(
             return [str(row.this) for row in endpoint.query("", text=query) if row.this is not None]
         return [s["this"].value for s in store.query(query) if s["this"] is not None]
 
-    def ask(checks: list[Checkable]) -> tuple[list[Future], list[tuple[Checkable, frozenset[str] | None, Future]]]:
+    def ask(checks: list[Checkable]) -> tuple[list[Future], list[tuple[Checkable, Evidence, Future]]]:
         after = list(loads)
         return after, [
-            (check, roles, worker.submit(focus_nodes, constraint_query(check, roles), after))
+            (check, evidence, worker.submit(focus_nodes, constraint_query(check, evidence), after))
             for check in checks
-            for roles in list(check.recipients) or [None]
+            for evidence in check.evidence
         ]
 
     by_iri: dict[str, tuple[Case, Obligation]] = {}
@@ -93,14 +94,14 @@ def validate_batch(
         for job in needed:
             job.result()  # a failed load is an error, not an empty answer
         findings: dict[str, list[Finding]] = {case.id: [] for case in cases}
-        for check, roles, answer in answers:
-            message = constraint_message(check, roles)
+        for check, evidence, answer in answers:
+            message = constraint_message(check, evidence)
             for focus in answer.result():
                 hit = by_iri.get(focus)
                 if hit is None:
                     continue
                 case, obligation = hit
-                findings[case.id].append(explain_finding(case, obligation, roles, message, check.severity))
+                findings[case.id].append(explain_finding(case, obligation, evidence, message, check.severity))
         for case in cases:
             obligation_list, not_applicable = prepared[protocol_id][case.id]
             found = sorted(

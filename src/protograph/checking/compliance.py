@@ -1,16 +1,19 @@
 """Outcomes of every checkable duty for a case, and the cross-protocol compliance matrix.
 
 Whether a duty was breached comes from the SHACL report only (validation.py); this module
-adds what SHACL does not report: duties met on time, duties not yet due (pending) and
-duties that do not apply to the case (with the reason)."""
+adds what SHACL does not report: duties met on time (and how, where the recipient itself
+acted), duties not yet due or not yet owed (pending) and duties that do not apply to the
+case (with the reason)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..cases.reading import Event
+from .deadlines import Obligation
 from .validation import CaseResult, Finding, first_completion
 
-STATUS_ORDER = ["late", "not recorded", "outstanding", "pending", "met", "not applicable"]
+STATUS_ORDER = ["late", "not recorded", "open", "pending", "met", "not applicable"]
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,7 @@ class Outcome:
     action: str
     trigger: str
     modality: str
-    status: str  # met | late | not recorded | outstanding | pending | not applicable
+    status: str  # met | late | not recorded | open | pending | not applicable
     severity: str
     trigger_at: str | None
     deadline: str | None
@@ -38,6 +41,16 @@ class Outcome:
         return dict(self.__dict__)
 
 
+def _met(obligation: Obligation, done: list[Event]) -> str:
+    """Why a met obligation was met where it was not by the evidence its action names: an
+    event by the recipient itself (the police found the child: nobody need tell the police)."""
+    notes = []
+    for evidence, event in zip(obligation.check.evidence, done, strict=True):
+        if evidence.to and event.by in evidence.to and not (event.type in evidence.types and event.to in evidence.to):
+            notes.append(f"{event.by} itself recorded {event.type} at {event.at.isoformat()}")
+    return "; ".join(notes)
+
+
 def outcomes(result: CaseResult) -> list[Outcome]:
     """One outcome per obligation, and one per checkable duty that does not apply."""
     by_obligation: dict[tuple[str, str], list[Finding]] = {}
@@ -48,16 +61,21 @@ def outcomes(result: CaseResult) -> list[Outcome]:
     for obligation in result.obligations:
         duty = obligation.check.duty
         found = by_obligation.get((duty.id, obligation.trigger.at.isoformat()), [])
+        reason = obligation.note
         if found:
             worst = min(found, key=lambda f: STATUS_ORDER.index(f.status))
             status, severity, actual, late_by = worst.status, worst.severity, worst.actual, worst.late_by
+            if worst.open_for:
+                reason = "; ".join(r for r in (f"open for {worst.open_for}", reason) if r)
         else:
-            groups = list(obligation.check.recipients) or [None]
-            done = [first_completion(case, obligation, roles) for roles in groups]
+            done = [first_completion(case, obligation, evidence) for evidence in obligation.check.evidence]
             if all(d is not None for d in done):
-                status, actual = "met", max(d for d in done if d is not None).isoformat()
+                status, actual = "met", max(d.at for d in done if d is not None).isoformat()
+                reason = "; ".join(r for r in (_met(obligation, done), reason) if r)  # type: ignore[arg-type]
             else:
                 status, actual = "pending", None
+                if not obligation.owed_by(case.as_of):
+                    reason = "; ".join(r for r in (f"not owed before {obligation.owed_from.isoformat()}", reason) if r)
             severity, late_by = "", None
         rows.append(
             Outcome(
@@ -75,6 +93,7 @@ def outcomes(result: CaseResult) -> list[Outcome]:
                 deadline=obligation.due.isoformat() if obligation.due is not None else None,
                 actual=actual,
                 late_by=late_by,
+                reason=reason,
             )
         )
     for check, why in result.not_applicable:
@@ -133,7 +152,7 @@ def matrix(
 
 
 def summary_rows(results: list[CaseResult]) -> list[dict[str, object]]:
-    """Per case and protocol: how many duties were met, late, not recorded, outstanding, pending."""
+    """Per case and protocol: how many duties were met, late, not recorded, open, pending."""
     rows = []
     for result in results:
         counts = {s: 0 for s in STATUS_ORDER}

@@ -16,20 +16,23 @@ SPARQL is wrong in rdflib and in pyoxigraph, each differently). The rules:
   triggers at the episode that brings the count within the window to the threshold (whatever
   the duty's pg:trigger); counting then starts afresh, so each further crossing triggers
   again. A missing episode with no recorded category counts as "missing".
-* Severity follows modality (must, will: Violation; should: Warning; advisory: Info), and a
-  soft timescale ("usually", "although individual circumstances will impact") gives Info.
-* A duty with ``pg:requiresPriorEvent`` applies to a trigger only when the case shows that
-  event at or before it (a referral starts a trafficking assessment's clock only where
-  trafficking is suspected).
+* Severity follows modality and says why (severity.py): must, will: Violation; should:
+  Warning; advisory: Info; a missed soft timescale ("usually") is at least a Warning; an open
+  duty (no deadline, not yet done) is Info.
+* Each kind of time expression has its own meaning (time_kinds.py): only a deadline makes a
+  duty late; a qualifying period or a scheduled point says from when it is owed; a cap or a
+  step alone makes a duty not checkable; the other kinds leave it open.
+* Scope (scope.py): conditions hold at the trigger, the one age rule ("a child" is anyone not
+  shown to be 18 or over), age-disputed people, prior events, and status rules that keep a
+  condition (a missing UASC in care remains looked after).
+* Evidence of completion (evidence.py): the event types the shared vocabulary names for the
+  action, directed at the duty's recipient, or an event by the recipient itself.
 * A duty with ``pg:cancelledBy`` is no longer owed when that event happens after the
-  trigger and by the due time (a child back within 24 hours is not "missing more than 24
-  hours").
+  trigger and by the due time, or, for a qualifying period, within the period (a child back
+  within 24 hours is not "missing more than 24 hours").
 * A duty whose trigger is its own completion event (a decision "triggered" by that decision)
-  is met by definition and left out.
-* A notification or referral to a role no case file can name (a lead officer) is not
-  checkable from a timeline and is left out.
-* A duty applies only when the case shows its conditions hold (looked after, UASC, age,
-  ...); where the case does not say, the duty is reported as not applicable, never guessed.
+  is met by definition and left out; so is a duty with ``pg:notCheckable``, a recipient no
+  case file can name, or a condition no case field shows (not_checkable() says which and why).
 """
 
 from __future__ import annotations
@@ -40,14 +43,17 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import SKOS
 
 from ..cases.reading import Case, Event
 from ..corpus.duties import Duty, duties
 from ..corpus.loader import Corpus
-from ..corpus.namespace import ACTION, COND, PG, ROLE
+from ..corpus.namespace import PG, ROLE
 from ..corpus.terms import short_id
 from ..corpus.timescales import Timescale
+from .evidence import Evidence, case_roles, evidence_of
+from .scope import CaseFacts, Condition, applies_at, case_facts, conditions_of
+from .severity import severity_of
+from .time_kinds import Timing, timing
 
 UK = ZoneInfo("Europe/London")
 DEFAULT_IMMEDIATE_TOLERANCE = timedelta(hours=1)
@@ -114,16 +120,29 @@ def add_duration(start: datetime, iso: str, working_days: bool) -> datetime:
 
 @dataclass(frozen=True)
 class Checkable:
-    """A duty that a case timeline can show was met: it has a trigger and a completion event."""
+    """A duty that a case timeline can show was met: it has a trigger, evidence of its
+    completion (evidence.py), a scope a case can show (scope.py) and a timing (time_kinds.py)."""
 
     duty: Duty
     iri: URIRef
-    completion: str
-    recipients: tuple[frozenset[str], ...]
+    evidence: tuple[Evidence, ...]  # one requirement per recipient the evidence must reach
     trigger_roles: frozenset[str]
-    conditions: tuple[tuple[str, str, object], ...]
+    conditions: tuple[Condition, ...]
     threshold: tuple[int, timedelta, frozenset[str], str] | None
     severity: str
+    severity_reason: str = ""
+    timing: Timing = field(default_factory=Timing)
+    facts: CaseFacts = field(default_factory=CaseFacts, repr=False)
+
+    @property
+    def completions(self) -> frozenset[str]:
+        """The event types that can show the duty done."""
+        return frozenset(t for e in self.evidence for t in e.types)
+
+    @property
+    def recipients(self) -> tuple[frozenset[str], ...]:
+        """The case roles each recipient covers, where evidence must be directed at it."""
+        return tuple(e.to for e in self.evidence if e.to)
 
 
 @dataclass(frozen=True)
@@ -134,25 +153,19 @@ class Obligation:
     protocol: str
     check: Checkable
     trigger: Event
-    due: datetime | None  # None: the duty has no deadline
+    due: datetime | None  # None: the duty has no deadline (it is open until done)
     id: str = field(default="")
+    arises: datetime | None = None  # when it is owed from (after a qualifying period or scheduled point)
+    note: str = ""  # how it came to apply, where a status rule kept a condition
 
+    @property
+    def owed_from(self) -> datetime:
+        """When the duty is owed from: its trigger, or the end of its qualifying period or scheduled point."""
+        return self.arises or self.trigger.at
 
-def _narrower_case_roles(ontology: Graph, role: URIRef) -> frozenset[str]:
-    """The case role ids a role covers: itself and every role below it (skos:broader)."""
-    found: set[str] = set()
-    stack = [role]
-    seen: set[URIRef] = set()
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        case_id = ontology.value(current, PG.caseId)
-        if case_id is not None:
-            found.add(str(case_id))
-        stack.extend(s for s in ontology.subjects(SKOS.broader, current) if isinstance(s, URIRef))
-    return frozenset(found)
+    def owed_by(self, as_of: datetime) -> bool:
+        """Whether the duty is already owed at the review time (else it is pending, not yet checked)."""
+        return self.owed_from <= as_of
 
 
 def _window(iso: str) -> timedelta:
@@ -175,61 +188,72 @@ def _threshold_info(graph: Graph, ontology: Graph, threshold: URIRef) -> tuple[i
 
 def checkable_duties(corpus: Corpus, protocol_id: str) -> list[Checkable]:
     """The duties of one protocol that a case timeline can evidence, in document order."""
+    return [c for c in _checkability(corpus, protocol_id) if isinstance(c, Checkable)]
+
+
+def not_checkable(corpus: Corpus, protocol_id: str) -> dict[str, str]:
+    """Why each duty of a protocol that could be checked is not: encoded as ``pg:notCheckable``,
+    or a trigger, recipient, condition or time expression that no case timeline can show.
+    Duties with no trigger at all (standing duties, prohibitions) are not listed."""
+    return {c[0].id: c[1] for c in _checkability(corpus, protocol_id) if not isinstance(c, Checkable)}
+
+
+def _checkability(corpus: Corpus, protocol_id: str) -> list[Checkable | tuple[Duty, str]]:
+    return corpus.memo(("checkability", protocol_id), lambda: _read_checkability(corpus, protocol_id))
+
+
+def _read_checkability(corpus: Corpus, protocol_id: str) -> list[Checkable | tuple[Duty, str]]:
     ontology = corpus.ontology
     graph = corpus.graph(protocol_id)
     local = {short_id(s): s for s in graph.subjects(PG.provision, None) if isinstance(s, URIRef)}
-    result = []
+    facts = case_facts(ontology, graph, protocol_id)
+    result: list[Checkable | tuple[Duty, str]] = []
     for duty in duties(corpus, [protocol_id]):
+        if duty.not_checkable:
+            result.append((duty, duty.not_checkable))
+            continue
         if not duty.trigger and not duty.threshold:
             continue
         iri = local[duty.id]
-        completion_node = graph.value(iri, PG.completionEvent) or ontology.value(ACTION[duty.action], PG.evidencedBy)
-        if completion_node is None:
+        evidence = evidence_of(ontology, duty.action, duty.recipients, graph.value(iri, PG.completionEvent))
+        if isinstance(evidence, str):
+            result.append((duty, evidence))
             continue
-        completion = str(ontology.value(completion_node, PG.caseId) or short_id(completion_node))
-        if completion == duty.trigger and not duty.recipients:
-            continue  # met by its own trigger event: nothing a timeline could show late
-        recipients: tuple[frozenset[str], ...] = ()
-        if completion in ("notify", "referral") and duty.recipients:
-            recipients = tuple(_narrower_case_roles(ontology, ROLE[r]) for r in duty.recipients)
-            if not all(recipients):
-                continue  # a recipient no case file can name (a lead officer): not checkable from a timeline
-        trigger_roles = (
-            _narrower_case_roles(ontology, ROLE[duty.trigger_recipient]) if duty.trigger_recipient else frozenset()
+        if duty.trigger and all(e.types == {duty.trigger} and e.to is None for e in evidence):
+            result.append((duty, "its trigger is its own completion event: met by definition"))
+            continue
+        conditions = conditions_of(ontology, duty.conditions)
+        if len(conditions) < len(duty.conditions):
+            shown = {c[0] for c in conditions}
+            missing = ", ".join(c for c in duty.conditions if c not in shown)
+            result.append((duty, f"no case field shows its condition {missing}"))
+            continue
+        when = timing(duty)
+        if isinstance(when, str):
+            result.append((duty, when))
+            continue
+        trigger_roles = case_roles(ontology, ROLE[duty.trigger_recipient]) if duty.trigger_recipient else frozenset()
+        threshold = _threshold_info(graph, ontology, local[duty.threshold]) if duty.threshold else None
+        severity, reason = severity_of(ontology, duty, when)
+        result.append(
+            Checkable(duty, iri, evidence, trigger_roles, conditions, threshold, severity, reason, when, facts)
         )
-        conditions = tuple(
-            (c, str(ontology.value(COND[c], PG.caseField)), ontology.value(COND[c], PG.caseValue).toPython())
-            for c in duty.conditions
-            if ontology.value(COND[c], PG.caseField) is not None
-        )
-        threshold = None
-        if duty.threshold:
-            threshold = _threshold_info(graph, ontology, local[duty.threshold])
-        severity = short_id(ontology.value(PG[duty.modality], PG.severity))
-        if duty.deadline is not None and duty.deadline.soft:
-            severity = "Info"  # a qualified timescale ('usually', 'although circumstances will impact'): advisory
-        result.append(Checkable(duty, iri, completion, recipients, trigger_roles, conditions, threshold, severity))
     return result
 
 
-def applies(check: Checkable, case: Case) -> tuple[bool, str]:
-    """Whether a duty applies to the case's child, and if not, why."""
+def applies(check: Checkable, case: Case, trigger: Event) -> tuple[bool, str]:
+    """Whether a duty applies to one trigger event of the case, and if not, why (scope.py)."""
     duty = check.duty
-    for condition, field_name, value in check.conditions:
-        actual = case.child.get(field_name)
-        if actual is None:
-            return False, f"case does not say {field_name} (condition {condition})"
-        if actual != value:
-            return False, f"condition {condition} does not hold"
-    if duty.age_at_least is not None or duty.age_below is not None:
-        age = case.child.age
-        if age is None:
-            return False, "case does not give the child's age"
-        if duty.age_at_least is not None and age < duty.age_at_least:
-            return False, f"child is under {duty.age_at_least}"
-        if duty.age_below is not None and age >= duty.age_below:
-            return False, f"child is {duty.age_below} or over"
-    return True, ""
+    return applies_at(
+        check.conditions,
+        duty.age_at_least,
+        duty.age_below,
+        duty.includes_age_disputed,
+        duty.requires,
+        case,
+        check.facts,
+        trigger,
+    )
 
 
 def _matches_trigger(check: Checkable, event: Event) -> bool:
@@ -264,27 +288,43 @@ def _threshold_triggers(check: Checkable, case: Case) -> list[Event]:
 
 
 def trigger_events(check: Checkable, case: Case) -> list[Event]:
-    """The case events that make the duty applicable, in time order."""
+    """The case events that make the duty applicable, in time order.
+
+    A duty with a threshold and a trigger (4lscb-met-2013 5.3.1: an assessment for a child
+    "notified by the police ... as having 3 absent or missing episodes in 90 days") is
+    triggered by the first trigger event at or after each crossing of the threshold (and
+    before the next crossing); with a threshold alone, by the crossing episode itself."""
     if check.threshold is not None:
-        return _threshold_triggers(check, case)
+        crossings = _threshold_triggers(check, case)
+        if not check.duty.trigger:
+            return crossings
+        candidates = [e for e in case.events_by_type.get(check.duty.trigger, ()) if _matches_trigger(check, e)]
+        found = []
+        for index, crossing in enumerate(crossings):
+            until = crossings[index + 1].at if index + 1 < len(crossings) else None
+            first = next((e for e in candidates if e.at >= crossing.at and (until is None or e.at < until)), None)
+            if first is not None:
+                found.append(first)
+        return found
     candidates = case.events_by_type.get(check.duty.trigger)
     if not candidates:
         return []
     return [e for e in candidates if _matches_trigger(check, e)]
 
 
-def _cancelled(check: Checkable, case: Case, trigger: Event, due: datetime | None) -> Event | None:
-    """The event that ended the duty after its trigger and by its due time, if any."""
+def _cancelled(check: Checkable, case: Case, trigger: Event, until: datetime | None) -> Event | None:
+    """The event that ended the duty after its trigger and by ``until`` (its due time, or the
+    end of its qualifying period), if any."""
     if not check.duty.cancelled_by:
         return None
     for event in case.events:
-        if event.type in check.duty.cancelled_by and event.at >= trigger.at and (due is None or event.at <= due):
+        if event.type in check.duty.cancelled_by and event.at >= trigger.at and (until is None or event.at <= until):
             return event
     return None
 
 
 def due_time(deadline: Timescale | None, start: datetime, tolerance: timedelta) -> datetime | None:
-    """When a duty triggered at ``start`` is due (None when it has no deadline)."""
+    """When a duty owed from ``start`` is due (None when it has no deadline)."""
     if deadline is None:
         return None
     if deadline.immediate:
@@ -295,34 +335,33 @@ def due_time(deadline: Timescale | None, start: datetime, tolerance: timedelta) 
 def obligations(
     checks: list[Checkable], case: Case, tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE
 ) -> tuple[list[Obligation], list[tuple[Checkable, str]]]:
-    """The obligations a case triggers, and the checkable duties that do not apply (with why)."""
+    """The obligations a case triggers, and the checkable duties that do not apply (with why).
+
+    An obligation whose qualifying period or scheduled point ends after the review time is
+    listed (it is pending) but not yet owed: validation writes only owed obligations."""
     result: list[Obligation] = []
     not_applicable: list[tuple[Checkable, str]] = []
-    by_type = case.events_by_type
     for check in checks:
         triggers = trigger_events(check, case)
         if not triggers:
             not_applicable.append((check, "not triggered"))
             continue
-        ok, why = applies(check, case)
-        if not ok:
-            not_applicable.append((check, why))
-            continue
         duty = check.duty
+        start = check.timing.start
         for event in triggers:
-            if duty.requires:
-                missing = [r for r in duty.requires if not any(e.at <= event.at for e in by_type.get(r, ()))]
-                if missing:
-                    not_applicable.append(
-                        (check, f"no {', '.join(missing)} before {event.type} at {event.at.isoformat()}")
-                    )
-                    continue
-            due = due_time(duty.deadline, event.at, tolerance)
-            ended = _cancelled(check, case, event, due)
+            ok, why = applies(check, case, event)
+            if not ok:
+                not_applicable.append((check, why))
+                continue
+            arises = add_duration(event.at, start.max, start.working_days) if start is not None else None
+            due = due_time(check.timing.deadline, arises or event.at, tolerance)
+            ended = _cancelled(check, case, event, arises if check.timing.qualifying else due)
             if ended is not None:
                 not_applicable.append((check, f"ended by {ended.type} at {ended.at.isoformat()}"))
                 continue
             result.append(
-                Obligation(case.id, duty.protocol, check, event, due, f"{duty.protocol}/{duty.id}/{event.id}")
+                Obligation(
+                    case.id, duty.protocol, check, event, due, f"{duty.protocol}/{duty.id}/{event.id}", arises, why
+                )
             )
     return result, not_applicable

@@ -1,14 +1,17 @@
 """Validate case timelines against a protocol with SHACL shapes generated from its duties.
 
-For each duty a case timeline can evidence (a trigger and a completion event), one
-SHACL-SPARQL node shape is generated. Its ``sh:SPARQLTarget`` selects the obligations of
-its duty (so pySHACL must run with ``advanced=True``) and its constraint query selects the obligations of its duty whose first
-completion event after the trigger is later than the due time, or missing while the case's
-``as_of`` is past the due time. Due times are computed in Python (deadlines.py) and written
-on the case graph; the queries compare xsd:dateTime values only, in standard SPARQL 1.1
-(no VALUES, no subqueries, no date arithmetic), so the very same queries run on pySHACL,
-pyoxigraph and a SPARQL server. Severity follows modality (must/will -> Violation, should ->
-Warning, advisory or a soft timescale -> Info).
+For each duty a case timeline can evidence (a trigger, evidence of completion, a scope and a
+timing a case can show: deadlines.not_checkable says why a duty is not), one SHACL-SPARQL
+node shape is generated. Its ``sh:SPARQLTarget`` selects the obligations of its duty (so
+pySHACL must run with ``advanced=True``), and one constraint per requirement of its
+evidence (each recipient it must reach) selects the obligations with no evidencing event
+between the trigger and the due time while the case's ``as_of`` is past the due time, or,
+for a duty with no deadline, none at all (it is *open*). Due times are computed in Python
+(deadlines.py) and written on the case graph; the queries compare xsd:dateTime values only,
+in standard SPARQL 1.1 (no VALUES, no subqueries, no date arithmetic), so the very same
+queries run on pySHACL, pyoxigraph and a SPARQL server. Severity follows modality and each
+shape says why (severity.py): must/will -> Violation, should -> Warning, advisory -> Info,
+a missed soft limit at least a Warning, an open duty Info.
 
 The shapes are the single source of truth for what "late" means: a finding exists only
 where pySHACL reports one."""
@@ -16,19 +19,21 @@ where pySHACL reports one."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 
-from ..cases.reading import Case
+from ..cases.reading import Case, Event
 from ..corpus.duties import due_phrase
 from ..corpus.loader import Corpus
 from ..corpus.namespace import BASE, EVENT, PG, ROLE
 from ..corpus.terms import short_id
 from .deadlines import DEFAULT_IMMEDIATE_TOLERANCE, Checkable, Obligation, checkable_duties, obligations
+from .evidence import Evidence
+from .time_kinds import kind_phrase
 
 CASE_BASE = BASE + "case/"
 SHAPES = Namespace(BASE + "shapes/case/")
@@ -64,30 +69,26 @@ def _obligation_ref(case_ref: str, obligation: Obligation) -> str:
 # --- shapes ------------------------------------------------------------------------------
 
 
-def _completion_pattern(var: str, completion: str, roles: frozenset[str] | None, suffix: str) -> str:
-    lines = [f"?{var} pg:case ?case ; pg:eventType <{EVENT[completion]}> ; pg:at ?{suffix} ."]
-    if roles:
-        role_list = ", ".join(f"<{ROLE[r]}>" for r in sorted(roles))
-        lines.append(f"?{var} pg:to ?{var}To . FILTER (?{var}To IN ({role_list}))")
-    return "\n      ".join(lines)
-
-
-def constraint_query(check: Checkable, roles: frozenset[str] | None) -> str:
+def constraint_query(check: Checkable, evidence: Evidence) -> str:
     """The SELECT query of one generated constraint: the obligations of this duty not met in time.
 
-    ``$this`` is an obligation. With a deadline it is breached when no completion event lies
-    between the trigger and the due time while the review date is past the due time: case
-    input refuses events after ``as_of``, so a completion after the due time implies that too,
-    and the query needs no 'first completion' (which would compare every pair of completion
-    events of a caseload). The time actually done is reported by the caller. Without a
-    deadline it is outstanding when no completion follows the trigger at all.
+    ``$this`` is an obligation. With a deadline it is breached when no event that evidences
+    the duty (evidence.py: its event types, to its recipient, or an event by the recipient
+    itself) lies between the trigger and the due time while the review date is past the due
+    time: case input refuses events after ``as_of``, so a completion after the due time
+    implies that too, and the query needs no 'first completion' (which would compare every
+    pair of completion events of a caseload). The time actually done is reported by the
+    caller. Without a deadline it is open while no evidence follows the trigger at all.
 
     Negation is written OPTIONAL + !BOUND rather than FILTER NOT EXISTS: the same answers, but
     pyoxigraph evaluates NOT EXISTS once per obligation against every event of the caseload,
-    which made one query take seconds over 1,000 cases; this form takes milliseconds."""
+    which made one query take seconds over 1,000 cases; this form takes milliseconds. Every
+    filter on the obligation's own variables sits at the OPTIONAL's top level (the left
+    join's condition), where they are in scope."""
     duty = f"<{check.iri}>"
-    done = _completion_pattern("done", check.completion, roles, "doneAt")
-    if check.duty.deadline is None:
+    done = evidence.pattern()
+    not_trigger = evidence.condition()
+    if check.timing.deadline is None:
         return (
             PREFIXES
             + f"""SELECT $this WHERE {{
@@ -97,7 +98,7 @@ def constraint_query(check: Checkable, roles: frozenset[str] | None) -> str:
         pg:at ?start .
   OPTIONAL {{
       {done}
-      FILTER (?doneAt >= ?start)
+      FILTER (?doneAt >= ?start && {not_trigger})
   }}
   FILTER (!BOUND(?doneAt))
 }}"""
@@ -114,7 +115,7 @@ def constraint_query(check: Checkable, roles: frozenset[str] | None) -> str:
   FILTER (?asOf > ?due)
   OPTIONAL {{
       {done}
-      FILTER (?doneAt >= ?start && ?doneAt <= ?due)
+      FILTER (?doneAt >= ?start && ?doneAt <= ?due && {not_trigger})
   }}
   FILTER (!BOUND(?doneAt))
 }}"""
@@ -131,15 +132,26 @@ def shape_iri(check: Checkable) -> URIRef:
     return SHAPES[f"{check.duty.protocol}/{check.duty.id}"]
 
 
-def constraint_message(check: Checkable, roles: frozenset[str] | None) -> str:
+def constraint_message(check: Checkable, evidence: Evidence) -> str:
+    """The message of one generated constraint, for a reviewer: what was not done, by when, the clause."""
     duty = check.duty
-    when = due_phrase(duty.deadline) if duty.deadline is not None else "by the review date (no deadline)"
-    target = f" to {', '.join(sorted(roles))}" if roles else ""
+    deadline = check.timing.deadline
+    when = due_phrase(deadline) if deadline is not None else "(open: no deadline)"
+    start = check.timing.start
+    if start is not None:
+        when = f"{kind_phrase(start)}, then {when}"
+    target = f" to {', '.join(sorted(evidence.to))}" if evidence.to else ""
     return f"Not done{target} {when}: {duty.label} ({duty.protocol} {duty.provision})"
 
 
+def constraint_iri(check: Checkable, index: int) -> URIRef:
+    """The IRI of a shape's ``index``-th constraint (one per requirement of its evidence)."""
+    return URIRef(f"{shape_iri(check)}/constraint-{index + 1}")
+
+
 def generate_shapes(checks: list[Checkable]) -> Graph:
-    """SHACL shapes for a protocol's checkable duties (one node shape a duty)."""
+    """SHACL shapes for a protocol's checkable duties (one node shape a duty, one constraint
+    a requirement of its evidence: each recipient it must reach)."""
     shapes = Graph()
     shapes.bind("sh", SH)
     shapes.bind("pg", PG)
@@ -153,15 +165,15 @@ def generate_shapes(checks: list[Checkable]) -> Graph:
         shapes.add((target, RDF.type, SH.SPARQLTarget))
         shapes.add((target, SH.select, Literal(target_query(check))))
         shapes.add((node, SH.severity, SH[check.severity]))
+        shapes.add((node, RDFS.comment, Literal(f"Severity: {check.severity_reason}")))
         shapes.add((node, PG.obligationOf, check.iri))
-        groups: list[frozenset[str] | None] = list(check.recipients) or [None]
-        for index, roles in enumerate(groups):
-            constraint = URIRef(f"{node}/constraint-{index + 1}")
+        for index, evidence in enumerate(check.evidence):
+            constraint = constraint_iri(check, index)
             shapes.add((node, SH.sparql, constraint))
             shapes.add((constraint, RDF.type, SH.SPARQLConstraint))
-            shapes.add((constraint, SH.message, Literal(constraint_message(check, roles))))
-            shapes.add((constraint, SH.select, Literal(constraint_query(check, roles))))
-            for role in sorted(roles or ()):
+            shapes.add((constraint, SH.message, Literal(constraint_message(check, evidence))))
+            shapes.add((constraint, SH.select, Literal(constraint_query(check, evidence))))
+            for role in sorted(evidence.to or ()):
                 shapes.add((constraint, PG.to, ROLE[role]))
     return shapes
 
@@ -225,13 +237,16 @@ def event_ntriples(case: Case) -> list[str]:
 
 def obligation_ntriples(case: Case, obligation_list: list[Obligation], iris: list[str] | None = None) -> list[str]:
     """A case's obligations as N-Triples lines: the same triples case_graph writes for them.
-    With ``iris``, each obligation's IRI is appended to it, in order."""
+    Only obligations already owed at the review time are written. With ``iris``, each
+    obligation's IRI is appended to it, in order (owed or not)."""
     case_ref = CASE_BASE + _segment(case.id)
     lines: list[str] = []
     for obligation in obligation_list:
         iri = _obligation_ref(case_ref, obligation)
         if iris is not None:
             iris.append(iri)
+        if not obligation.owed_by(case.as_of):
+            continue  # its qualifying period or scheduled point ends after the review: pending, not checked
         ob = f"<{iri}>"
         lines += [
             f"{ob} <{_TYPE}> <{_PG}Obligation> .",
@@ -254,7 +269,7 @@ def case_ntriples(case: Case, obligation_list: list[Obligation]) -> list[str]:
 
 @dataclass(frozen=True)
 class Finding:
-    """One breached or outstanding duty of one case, explained."""
+    """One breached or open duty of one case, explained."""
 
     case: str
     protocol: str
@@ -268,10 +283,12 @@ class Finding:
     deadline: str | None
     actual: str | None
     late_by: str | None
-    status: str  # late | not recorded | outstanding
+    status: str  # late | not recorded | open
     quote: str
     recipients: tuple[str, ...] = ()
     modality: str = ""
+    severity_reason: str = ""  # why it has its severity: the modal words as written, a soft limit, open
+    open_for: str | None = None  # for an open duty: how long it has been owed by the review time
 
     def as_row(self) -> dict[str, object]:
         """The finding as plain data; JSON fields as DESIGN.md fixes them, and more."""
@@ -280,6 +297,7 @@ class Finding:
             "protocol": self.protocol,
             "provision": self.provision,
             "severity": self.severity,
+            "severity_reason": self.severity_reason,
             "duty": self.duty,
             "duty_label": self.duty_label,
             "modality": self.modality,
@@ -290,6 +308,7 @@ class Finding:
             "actual": self.actual,
             "late_by": self.late_by,
             "status": self.status,
+            "open_for": self.open_for,
             "recipients": list(self.recipients),
             "quote": self.quote,
         }
@@ -317,16 +336,16 @@ class CaseResult:
 
     @property
     def conforms(self) -> bool:
-        """True when no duty was breached or is outstanding."""
+        """True when no duty was breached or is open."""
         return not self.findings
 
 
-def first_completion(case: Case, obligation: Obligation, roles: frozenset[str] | None) -> datetime | None:
-    for event in case.events_by_type.get(obligation.check.completion, ()):
-        if event.at >= obligation.trigger.at:
-            if roles and event.to not in roles:
-                continue
-            return event.at
+def first_completion(case: Case, obligation: Obligation, evidence: Evidence) -> Event | None:
+    """The first case event that shows one requirement of an obligation met (evidence.py)."""
+    trigger = obligation.trigger
+    for event in case.events:
+        if event.at >= trigger.at and evidence.shows(event, trigger):
+            return event
     return None
 
 
@@ -355,18 +374,18 @@ def validate_case(
         allow_infos=True,
     )
     by_iri = {obligation_iri(o): o for o in obligation_list}
+    by_constraint = {constraint_iri(c, i): e for c in checks for i, e in enumerate(c.evidence)}
     findings: list[Finding] = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         obligation = by_iri.get(report.value(result, SH.focusNode))
         if obligation is None:
             continue
-        constraint = report.value(result, SH.sourceConstraint)
-        roles = frozenset(short_id(r) for r in shapes.objects(constraint, PG.to)) or None
+        evidence = by_constraint[report.value(result, SH.sourceConstraint)]
         findings.append(
             explain_finding(
                 case,
                 obligation,
-                roles,
+                evidence,
                 str(report.value(result, SH.resultMessage) or ""),
                 short_id(report.value(result, SH.resultSeverity)),
             )
@@ -375,14 +394,18 @@ def validate_case(
     return CaseResult(case, protocol_id, findings, obligation_list, not_applicable, text)
 
 
-def explain_finding(
-    case: Case, obligation: Obligation, roles: frozenset[str] | None, message: str, severity: str
-) -> Finding:
-    duty = obligation.check.duty
-    actual = first_completion(case, obligation, roles)
+def explain_finding(case: Case, obligation: Obligation, evidence: Evidence, message: str, severity: str) -> Finding:
+    """A finding of one obligation and one requirement of its evidence, explained: deadline,
+    the time actually done (or never), how late, or, for an open duty, how long it has been open."""
+    check = obligation.check
+    duty = check.duty
+    done = first_completion(case, obligation, evidence)
+    actual = done.at if done is not None else None
     due = obligation.due
+    open_for = None
     if due is None:
-        status, late_by = "outstanding", None
+        status, late_by = "open", None
+        open_for = describe_delay(case.as_of - obligation.owed_from)
     elif actual is None:
         status, late_by = "not recorded", describe_delay(case.as_of - due)
     else:
@@ -402,6 +425,8 @@ def explain_finding(
         late_by=late_by,
         status=status,
         quote=duty.quote,
-        recipients=tuple(sorted(roles or ())),
+        recipients=tuple(sorted(evidence.to or ())),
         modality=duty.modality,
+        severity_reason=check.severity_reason,
+        open_for=open_for,
     )

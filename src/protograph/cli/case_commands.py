@@ -50,7 +50,7 @@ def choose_engine(cases: list, asked: str | None) -> str:
 @click.option(
     "--report",
     is_flag=True,
-    help="The caseload report: per protocol and duty, cases on time, late, outstanding; compliance %.",
+    help="The caseload report: per protocol and duty, cases on time, late, open; compliance %.",
 )
 @click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the output to this file.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")

@@ -128,13 +128,16 @@ def coverage_command(protocol_id: str, show_all: bool, strict: bool, corpus: Any
 @click.argument("protocol_ids", nargs=-1)
 @corpus_options
 def check_command(protocol_ids: tuple[str, ...], corpus: Any) -> int:
-    """Check protocol encodings: shapes, shared terms, timescales and every quote against its source."""
+    """Check protocol encodings: shapes, shared terms, timescales, every quote against its source,
+    and every limit a checkable duty's wording names against its structured scope."""
+    from ..checking.scope_limits import unstructured_limits
     from ..corpus.encoding_checks import all_problems
 
     failed = False
     for protocol_id in protocol_ids or corpus.ids():
         info = corpus.info(protocol_id)
-        problems = all_problems(corpus.graph(protocol_id), corpus.ontology, info.path)
+        problems = [str(p) for p in all_problems(corpus.graph(protocol_id), corpus.ontology, info.path)]
+        problems += [f"scope: {u}" for u in unstructured_limits(corpus, protocol_id)]
         for problem in problems:
             click.echo(f"{info.path}: {problem}")
         click.echo(f"{protocol_id}: {len(problems)} problem(s)")

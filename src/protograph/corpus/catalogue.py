@@ -20,7 +20,20 @@ PG = "https://w3id.org/protograph/ns#"
 # What ``list`` and ``show`` count, by the classes (with their subclasses) that make a kind.
 FACT_KINDS: dict[str, tuple[str, ...]] = {
     "duties": ("Duty",),
-    "timescales": ("Timescale", "Deadline", "RiskWindow", "Period"),
+    "timescales": (
+        "Timescale",
+        "Deadline",
+        "QualifyingPeriod",
+        "ScheduledPoint",
+        "Cap",
+        "Step",
+        "Recurrence",
+        "ExtendablePeriod",
+        "OpenEndedPeriod",
+        "CountingWindow",
+        "RiskWindow",
+        "Period",
+    ),
     "thresholds": ("Threshold",),
     "definitions": ("Definition",),
     "indicator_lists": ("IndicatorList",),

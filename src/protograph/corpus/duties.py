@@ -44,6 +44,10 @@ class Duty:
     completion_event: str = ""
     cancelled_by: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
+    timescales: tuple[Timescale, ...] = ()  # time expressions other than the deadline (pg:timescale)
+    not_checkable: str = ""  # why no case timeline can show it (pg:notCheckable)
+    scope_note: str = ""  # how a limit its wording names is met, or why it does not restrict (pg:scopeNote)
+    includes_age_disputed: bool = False  # applies to an age-disputed person whatever the age recorded
     labels: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def when(self) -> str:
@@ -57,8 +61,17 @@ class Duty:
         row = asdict(self)
         row.pop("labels")
         row["deadline"] = self.deadline.as_row() if self.deadline else None
+        row["timescales"] = [t.as_row() for t in self.timescales]
         row["when"] = self.when()
         return row
+
+
+def duration_words(ts: Timescale) -> str:
+    """A timescale's length as words: '72 hours', '24–48 hours', '7 working days' ('' when it states none)."""
+    if ts.min is None or ts.max is None:
+        return ""
+    low, high = _words(ts.min, ts.working_days), _words(ts.max, ts.working_days)
+    return high if low == high else f"{low.split(' ')[0]}–{high}"
 
 
 def due_phrase(ts: Timescale) -> str:
@@ -76,8 +89,8 @@ def span_phrase(ts: Timescale) -> str:
     hours', 'within 7 working days'."""
     if ts.immediate:
         return "immediately"
-    low, high = _words(ts.min, ts.working_days), _words(ts.max, ts.working_days)
-    return f"within {high}" if low == high else f"within {low.split(' ')[0]}–{high}"
+    words = duration_words(ts)
+    return f"within {words}" if words else "no stated length"
 
 
 def _words(iso: str, working: bool) -> str:
@@ -173,6 +186,12 @@ def _protocol_duties(corpus: Corpus, protocol_id: str) -> list[Duty]:
                 completion_event=short_id(one("completionEvent")) if one("completionEvent") is not None else "",
                 cancelled_by=tuple(sorted(short_id(v) for v in facet.get("cancelledBy", []))),
                 requires=tuple(sorted(short_id(v) for v in facet.get("requiresPriorEvent", []))),
+                timescales=tuple(
+                    deadlines[short_id(v)] for v in sorted(facet.get("timescale", [])) if short_id(v) in deadlines
+                ),
+                not_checkable=" ".join(str(v) for v in sorted(facet.get("notCheckable", []))),
+                scope_note=" ".join(str(v) for v in sorted(facet.get("scopeNote", []))),
+                includes_age_disputed=any(v.toPython() is True for v in facet.get("includesAgeDisputed", [])),
                 labels=labels,
             )
         )

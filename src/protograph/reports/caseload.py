@@ -1,7 +1,7 @@
 """The caseload report: per protocol and duty, how a whole caseload fared.
 
 For each checkable duty: how many cases triggered it, met it on time, were late (with the
-median and worst lateness), were not recorded or outstanding, are still pending, or did not
+median and worst lateness), were not recorded or are still open (no deadline, not done), are still pending, or did not
 apply; and the compliance rate, on time over everything due. As a terminal table, Markdown,
 JSON, CSV, or one self-contained HTML page whose chart is inline SVG (no script, no CDN)."""
 
@@ -27,7 +27,7 @@ COLUMNS = [
     "median_late",
     "worst_late",
     "not_recorded",
-    "outstanding",
+    "open",
     "pending",
     "not_applicable",
     "compliance",
@@ -52,7 +52,7 @@ def report_rows(results: list[CaseResult]) -> list[dict[str, object]]:
                     "on_time": 0,
                     "late": 0,
                     "not_recorded": 0,
-                    "outstanding": 0,
+                    "open": 0,
                     "pending": 0,
                     "not_applicable": 0,
                 },
@@ -68,7 +68,7 @@ def report_rows(results: list[CaseResult]) -> list[dict[str, object]]:
     rows = []
     for key, row in counts.items():
         late = sorted(lateness[key])
-        due = row["on_time"] + row["late"] + row["not_recorded"] + row["outstanding"]  # type: ignore[operator]
+        due = row["on_time"] + row["late"] + row["not_recorded"] + row["open"]  # type: ignore[operator]
         row["median_late"] = describe_delay(statistics.median_low(late)) if late else ""
         row["worst_late"] = describe_delay(late[-1]) if late else ""
         row["compliance"] = round(100 * row["on_time"] / due, 1) if due else None  # type: ignore[operator]
@@ -119,7 +119,7 @@ def render_report(rows: list[dict[str, object]], fmt: str, cases: int) -> str:
         )
         intro = (
             f"<p>{cases:,} cases. Compliance is duties done on time over duties due by the review date "
-            "(late, not recorded and outstanding count against it; pending and not applicable do not).</p>"
+            "(late, not recorded and open count against it; pending and not applicable do not).</p>"
         )
         return html_page(
             "Caseload compliance by duty and protocol",

@@ -17,12 +17,14 @@ FINDING_COLUMNS = [
     "protocol",
     "provision",
     "severity",
+    "severity_reason",
     "status",
     "duty_label",
     "trigger_at",
     "deadline",
     "actual",
     "late_by",
+    "open_for",
 ]
 
 
@@ -32,18 +34,18 @@ def _markdown_findings(results: list[CaseResult]) -> str:
         lines.append(f"## {result.case.id} against {result.protocol}")
         lines.append("")
         if not result.findings:
-            lines.append("No breached or outstanding duties.")
+            lines.append("No breached or open duties.")
             lines.append("")
             continue
         for f in result.findings:
             when = (
                 f"due {f.deadline}, done {f.actual or 'not recorded'}"
                 if f.deadline
-                else "no deadline; not recorded by the review date"
+                else f"no deadline; not done by the review date, open for {f.open_for}"
             )
             late = f", late by {f.late_by}" if f.late_by else ""
             lines.append(f"- **{f.severity}** ({f.status}) {f.duty_label} — {f.protocol} {f.provision}: {when}{late}.")
-            lines.append(f"  Triggered by {f.trigger} at {f.trigger_at}.")
+            lines.append(f"  Triggered by {f.trigger} at {f.trigger_at}. Severity: {f.severity_reason}.")
             lines.append(f"  > {f.quote}")
         lines.append("")
     return "\n".join(lines).rstrip()
@@ -79,7 +81,11 @@ def render_validation(
     if fmt == "markdown":
         parts.append(_markdown_findings(results))
     else:
-        parts.append(render([f.as_row() for f in findings], FINDING_COLUMNS, "table", wrap={"duty_label": 40}))
+        parts.append(
+            render(
+                [f.as_row() for f in findings], FINDING_COLUMNS, "table", wrap={"duty_label": 40, "severity_reason": 30}
+            )
+        )
     if with_matrix:
         for case in cases:
             case_results = [r for r in results if r.case.id == case.id]
