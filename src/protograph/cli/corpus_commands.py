@@ -103,10 +103,17 @@ def coverage_command(protocol_id: str, show_all: bool, strict: bool, corpus: Any
     info = corpus.info(protocol_id)
     _, text = source_text_for(corpus.graph(protocol_id), info.path)
     rows = coverage(corpus.graph(protocol_id), text)
-    counts = summary(rows)
+    counts = summary(rows, corpus.graph(protocol_id))
     shown = [r for r in rows if show_all or r.status == "unexplained"]
     records = [
-        {"line": r.line, "status": r.status, "provisions": list(r.references), "sentence": r.sentence, "note": r.note}
+        {
+            "line": r.line,
+            "status": r.status,
+            "cue": r.cue,
+            "provisions": list(r.references),
+            "sentence": r.sentence,
+            "note": r.note,
+        }
         for r in shown
     ]
     if fmt == "json":
@@ -116,7 +123,7 @@ def coverage_command(protocol_id: str, show_all: bool, strict: bool, corpus: Any
             json.dumps({"protocol": protocol_id, "summary": counts, "sentences": records}, indent=2, ensure_ascii=False)
         )
     else:
-        columns = ["line", "status", "provisions", "sentence"]
+        columns = ["line", "status", "cue", "provisions", "sentence"]
         if records:
             click.echo(render(records, columns, fmt, wrap={"sentence": 90}))
         line = ", ".join(f"{v} {k}" for k, v in counts.items())

@@ -3,7 +3,12 @@
 The source text is cut into sentences (bullets and paragraphs are separate units), and a
 sentence is *normative* when it uses the words protocols impose duties with (must, should,
 shall, will, is to, are to, required, needs to, never, under no circumstances, duty,
-responsible, essential, ...). Each normative sentence is then:
+responsible, essential, ...), or states a rule without a modal verb: an imperative at the
+start of the sentence ("Do not allow the child victim to make phone calls", "Ensure ...",
+"Record ...", "Contact ..."), or a rule stated as a fact ("UASC ... continue to remain Looked
+After children", "details ... are automatically sent", "is considered", "takes place", "are
+to be"). Each row says which cue found it (``cue``: modal, imperative, rule statement). Each
+normative sentence is then:
 
 * ``encoded`` — a provision cited by at least one encoded fact quotes it;
 * ``explained`` — only a provision with a ``pg:coverageNote`` (the reason it is not a duty)
@@ -29,6 +34,23 @@ NORMATIVE = re.compile(
     r"never|under no circumstances|do not|not allow|ensure|ensuring)\b",
     re.IGNORECASE,
 )
+IMPERATIVE = re.compile(
+    r"^(?:Ensure|Do not|Don't|Don’t|Take|Record|Contact|Consider|Put|Make|Inform|Report|Refer|Complete|Keep|"
+    r"Check|Ask|Call|Tell|Notify|Share|Seek|Arrange|Use|Provide|Follow|Speak|Identify|Remember|Avoid|Alert|"
+    r"Document|Discuss|Agree|Establish|Obtain|Give|Send|Talk|Listen|Remove|Apply|Act|Liaise|Escalate|Monitor|"
+    r"Review|Assess|Convene|Hold|Invite|Attend|Encourage|Explain|Offer|Respond|Support|Protect|Request|Gather)\b"
+    r"(?!\s+(?:of|details|numbers|and|is|are|was|were|has|have)\b)",
+)
+"""An imperative at the start of a sentence: a rule addressed to the reader, with no modal verb."""
+RULE_STATEMENT = re.compile(
+    r"(?<!leave to )\b(?:remains?|remain(?:ing)? (?:a|an|the|looked)|continues? to remain|(?:are|is) (?:automatically )?sent|"
+    r"(?:is|are) considered|takes? place|(?:is|are) to be)\b",
+    re.IGNORECASE,
+)
+"""A rule stated as a fact: 'continue to remain Looked After', 'are automatically sent', 'takes place'."""
+_MIN_RULE_WORDS = 4
+_CLOSING = (".", "!", "?", ":", ";")
+_LINE_WORDS = 6
 _BULLET = re.compile(r"^\s*(?:[-•·\u2022\uf0b7\uf0a7\uf0d8\uf076\uf0fc]|\(?[a-z]\)|\d+(?:\.\d+)*\.)\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘\"(])")
 _MIN_SUBSTANTIAL = 60
@@ -52,6 +74,7 @@ class CoverageRow:
     references: tuple[str, ...]
     sentence: str
     note: str = ""
+    cue: str = "modal"  # what made it normative: modal | imperative | rule statement
 
 
 def _is_heading(line: str) -> bool:
@@ -64,16 +87,31 @@ def _is_heading(line: str) -> bool:
 
 def _blocks(source: str) -> list[tuple[int, list[tuple[int, str]]]]:
     """Cut a source into paragraphs and bullet items, each a list of (line number, text).
-    A heading (a short line without closing punctuation) ends the block before it."""
+    A heading (a short line without closing punctuation) ends the block before it. A blank
+    line inside a sentence (a page break: a line of running text before it has no closing
+    punctuation and the text after it starts in lower case) does not end the block; a short
+    line (a form's field label) is not running text."""
     blocks: list[tuple[int, list[tuple[int, str]]]] = []
     current: list[tuple[int, str]] | None = None
     previous = ""
+    broken: list[tuple[int, str]] | None = None  # the block a blank line interrupted mid-sentence
     for number, line in enumerate(source.splitlines(), start=1):
         if not line.strip():
+            if (
+                current is not None
+                and len(previous.split()) >= _LINE_WORDS
+                and not previous.rstrip().endswith(_CLOSING)
+            ):
+                broken = current
+            elif current is not None:
+                broken = None
             current, previous = None, ""
             continue
         bullet = _BULLET.match(line)
         text = line[bullet.end() :] if bullet else line
+        if current is None and broken is not None and not bullet and line.lstrip()[:1].islower():
+            current = broken  # the sentence goes on after a page break
+        broken = None if current is not None or bullet else broken
         if current is None or bullet or _is_heading(previous):
             current = [(number, text)]
             blocks.append((number, current))
@@ -106,9 +144,22 @@ def sentences(source: str) -> list[Sentence]:
     return result
 
 
+def cue(text: str) -> str:
+    """What makes a sentence normative ('modal', 'imperative', 'rule statement'), or '' when nothing does."""
+    if NORMATIVE.search(text):
+        return "modal"
+    if len(text.split()) < _MIN_RULE_WORDS:
+        return ""  # a heading ('Review of protocol', 'Record keeping') is not a rule
+    if IMPERATIVE.match(text):
+        return "imperative"
+    if RULE_STATEMENT.search(text):
+        return "rule statement"
+    return ""
+
+
 def normative_sentences(source: str) -> list[Sentence]:
-    """The sentences of a source that use normative words."""
-    return [s for s in sentences(source) if NORMATIVE.search(s.text)]
+    """The sentences of a source that use normative words or state a rule without them."""
+    return [s for s in sentences(source) if cue(s.text)]
 
 
 @dataclass(frozen=True)
@@ -146,19 +197,24 @@ def coverage(graph: Graph, source: str) -> list[CoverageRow]:
         matching = [q for q in quotes if _quotes_sentence(q, sentence.text)]
         encoded = sorted({q.reference for q in matching if q.used})
         explained = sorted({q.reference for q in matching if q.note})
+        kind = cue(sentence.text)
         if encoded:
-            rows.append(CoverageRow(sentence.line, "encoded", tuple(encoded), sentence.text))
+            rows.append(CoverageRow(sentence.line, "encoded", tuple(encoded), sentence.text, cue=kind))
         elif explained:
             notes = "; ".join(sorted({q.note for q in matching if q.note}))
-            rows.append(CoverageRow(sentence.line, "explained", tuple(explained), sentence.text, notes))
+            rows.append(CoverageRow(sentence.line, "explained", tuple(explained), sentence.text, notes, kind))
         else:
-            rows.append(CoverageRow(sentence.line, "unexplained", (), sentence.text))
+            rows.append(CoverageRow(sentence.line, "unexplained", (), sentence.text, cue=kind))
     return rows
 
 
-def summary(rows: list[CoverageRow]) -> dict[str, int]:
-    """Counts of normative sentences by status."""
+def summary(rows: list[CoverageRow], graph: Graph | None = None) -> dict[str, int]:
+    """Counts of normative sentences by status (and those found without a modal verb); with
+    the protocol's graph, also how many duties are not checkable (``pg:notCheckable``)."""
     counts = {"normative": len(rows), "encoded": 0, "explained": 0, "unexplained": 0}
     for row in rows:
         counts[row.status] += 1
+    counts["without_modal"] = sum(1 for r in rows if r.cue != "modal")
+    if graph is not None:
+        counts["not_checkable_duties"] = len(set(graph.subjects(PG.notCheckable, None)))
     return counts

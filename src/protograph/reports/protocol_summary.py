@@ -58,7 +58,9 @@ def duties_by_role(corpus: Corpus, protocol_id: str) -> dict[str, list[Duty]]:
     }
 
 
-def _details(duty: Duty, ontology: Graph) -> str:
+def _details(duty: Duty, ontology: Graph, uncheckable: dict[str, str]) -> str:
+    from ..checking.time_kinds import kind_phrase
+
     parts = []
     if duty.recipients:
         parts.append("to " + ", ".join(duty.labels.get(r, r) for r in duty.recipients))
@@ -68,10 +70,13 @@ def _details(duty: Duty, ontology: Graph) -> str:
         if duty.trigger_recipient:
             qualifiers.append(f"to {duty.trigger_recipient}")
         parts.append("when " + trigger + (f" ({', '.join(qualifiers)})" if qualifiers else ""))
+    if duty.requires:
+        parts.append("after " + ", ".join(duty.requires))
     if duty.threshold:
         parts.append(f"threshold {duty.threshold}")
     if duty.when():
         parts.append("due " + duty.when())
+    parts.extend(kind_phrase(t) for t in duty.timescales)
     conditions = [label(ontology, COND[c]) for c in duty.conditions]
     if duty.age_at_least is not None:
         conditions.append(f"aged {duty.age_at_least}+")
@@ -79,8 +84,12 @@ def _details(duty: Duty, ontology: Graph) -> str:
         conditions.append(f"under {duty.age_below}")
     if conditions:
         parts.append("if " + ", ".join(conditions))
+    if duty.includes_age_disputed:
+        parts.append("also where the age is disputed")
     if duty.forms:
         parts.append("using " + ", ".join(duty.forms))
+    if duty.id in uncheckable:
+        parts.append(f"not checkable: {uncheckable[duty.id]}")
     return "; ".join(parts)
 
 
@@ -91,6 +100,9 @@ def render_show(corpus: Corpus, protocol_id: str, fmt: str) -> str:
     counts = fact_counts(graph)
     previous = graph.value(info.iri, PROV.wasRevisionOf)
     groups = duties_by_role(corpus, protocol_id)
+    from ..checking.deadlines import not_checkable
+
+    uncheckable = not_checkable(corpus, protocol_id)
     if fmt == "json":
         return json.dumps(
             {
@@ -100,7 +112,10 @@ def render_show(corpus: Corpus, protocol_id: str, fmt: str) -> str:
                 "date": info.date,
                 "revision_of": short_id(previous) if previous is not None else None,
                 "counts": counts,
-                "duties_by_role": {role: [d.as_row() for d in items] for role, items in groups.items()},
+                "duties_by_role": {
+                    role: [{**d.as_row(), "not_checkable": uncheckable.get(d.id, "")} for d in items]
+                    for role, items in groups.items()
+                },
             },
             indent=2,
             ensure_ascii=False,
@@ -121,7 +136,7 @@ def render_show(corpus: Corpus, protocol_id: str, fmt: str) -> str:
                 {
                     "modality": d.modality,
                     "duty": d.label,
-                    "details": _details(d, corpus.ontology),
+                    "details": _details(d, corpus.ontology, uncheckable),
                     "clause": d.provision,
                 }
                 for d in items
@@ -134,7 +149,7 @@ def render_show(corpus: Corpus, protocol_id: str, fmt: str) -> str:
         lines.append(f"== {role} ({len(items)}) ==")
         for d in items:
             lines.append(f"  [{d.modality}] {d.label}  ({protocol_id} {d.provision})")
-            details = _details(d, corpus.ontology)
+            details = _details(d, corpus.ontology, uncheckable)
             if details:
                 lines.append(f"      {details}")
         lines.append("")
