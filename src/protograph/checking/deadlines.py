@@ -51,7 +51,16 @@ from ..corpus.namespace import PG, ROLE
 from ..corpus.terms import short_id
 from ..corpus.timescales import Timescale
 from .evidence import Evidence, case_roles, evidence_of
-from .scope import CaseFacts, Condition, applies_at, case_facts, conditions_of
+from .scope import (
+    CaseFacts,
+    Condition,
+    applies_at,
+    case_facts,
+    conditions_of,
+    fixed_in_time,
+    holds_at,
+    missing_prior_events,
+)
 from .severity import severity_of
 from .time_kinds import Timing, timing
 
@@ -256,6 +265,13 @@ def applies(check: Checkable, case: Case, trigger: Event) -> tuple[bool, str]:
     )
 
 
+def _holds(check: Checkable, case: Case, at: datetime) -> tuple[bool, str]:
+    duty = check.duty
+    return holds_at(
+        check.conditions, duty.age_at_least, duty.age_below, duty.includes_age_disputed, case, check.facts, at
+    )
+
+
 def _matches_trigger(check: Checkable, event: Event) -> bool:
     duty = check.duty
     if event.type != duty.trigger:
@@ -341,6 +357,7 @@ def obligations(
     listed (it is pending) but not yet owed: validation writes only owed obligations."""
     result: list[Obligation] = []
     not_applicable: list[tuple[Checkable, str]] = []
+    steady: dict[CaseFacts, bool] = {}  # per protocol's case facts: nothing in the case changes them over time
     for check in checks:
         triggers = trigger_events(check, case)
         if not triggers:
@@ -348,10 +365,17 @@ def obligations(
             continue
         duty = check.duty
         start = check.timing.start
+        if check.facts not in steady:
+            steady[check.facts] = fixed_in_time(case, check.facts)
+        fixed = _holds(check, case, triggers[0].at) if steady[check.facts] else None
+        if fixed is not None and not fixed[0]:
+            not_applicable.append((check, fixed[1]))  # the same for every trigger: said once
+            continue
         for event in triggers:
-            ok, why = applies(check, case, event)
-            if not ok:
-                not_applicable.append((check, why))
+            ok, why = fixed if fixed is not None else _holds(check, case, event.at)
+            missing = missing_prior_events(duty.requires, case, event) if ok else ""
+            if not ok or missing:
+                not_applicable.append((check, missing or why))
                 continue
             arises = add_duration(event.at, start.max, start.working_days) if start is not None else None
             due = due_time(check.timing.deadline, arises or event.at, tolerance)

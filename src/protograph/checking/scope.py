@@ -199,6 +199,47 @@ def age_applies(
     return True, ""
 
 
+def holds_at(
+    conditions: tuple[Condition, ...],
+    at_least: int | None,
+    below: int | None,
+    includes_age_disputed: bool,
+    case: Case,
+    facts: CaseFacts,
+    at: datetime,
+) -> tuple[bool, str]:
+    """Whether a duty's conditions and the age rule hold for the case's child at an instant:
+    (True, a note when a status rule kept a condition) or (False, why not)."""
+    notes = []
+    for condition, field_name, value in conditions:
+        actual, note = fact_at(case, facts, field_name, at)
+        if actual is None:
+            return False, f"case does not say {field_name} (condition {condition})"
+        if actual != value:
+            return False, f"condition {condition} does not hold"
+        if note:
+            notes.append(note)
+    ok, why = age_applies(case.child, at, at_least, below, includes_age_disputed)
+    if not ok:
+        return False, why
+    return True, "; ".join(notes)
+
+
+def fixed_in_time(case: Case, facts: CaseFacts) -> bool:
+    """True when no event of the case can change its child's facts or age between triggers
+    (no event that ends a condition, and no age to work out from a date of birth)."""
+    if case.child.age is None and case.child.date_of_birth is not None:
+        return False
+    return not any(event_type in case.events_by_type for event_type, _, _ in facts.endings)
+
+
+def missing_prior_events(requires: tuple[str, ...], case: Case, trigger: Event) -> str:
+    """Why a duty needing prior events does not apply to this trigger ('' when the case shows them)."""
+    by_type = case.events_by_type
+    missing = [r for r in requires if not any(e.at <= trigger.at for e in by_type.get(r, ()))]
+    return f"no {', '.join(missing)} before {trigger.type} at {trigger.at.isoformat()}" if missing else ""
+
+
 def applies_at(
     conditions: tuple[Condition, ...],
     at_least: int | None,
@@ -211,23 +252,11 @@ def applies_at(
 ) -> tuple[bool, str]:
     """Whether a duty with this scope applies to one trigger event of a case, and if not, why;
     with a note when a status rule kept a condition."""
-    notes = []
-    for condition, field_name, value in conditions:
-        actual, note = fact_at(case, facts, field_name, trigger.at)
-        if actual is None:
-            return False, f"case does not say {field_name} (condition {condition})"
-        if actual != value:
-            return False, f"condition {condition} does not hold"
-        if note:
-            notes.append(note)
-    ok, why = age_applies(case.child, trigger.at, at_least, below, includes_age_disputed)
+    ok, why = holds_at(conditions, at_least, below, includes_age_disputed, case, facts, trigger.at)
     if not ok:
         return False, why
-    by_type = case.events_by_type
-    missing = [r for r in requires if not any(e.at <= trigger.at for e in by_type.get(r, ()))]
-    if missing:
-        return False, f"no {', '.join(missing)} before {trigger.type} at {trigger.at.isoformat()}"
-    return True, "; ".join(notes)
+    missing = missing_prior_events(requires, case, trigger)
+    return (False, missing) if missing else (True, why)
 
 
 def conditions_of(ontology: Graph, condition_ids: tuple[str, ...]) -> tuple[Condition, ...]:

@@ -18,6 +18,7 @@ where pySHACL reports one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
@@ -343,7 +344,12 @@ class CaseResult:
 def first_completion(case: Case, obligation: Obligation, evidence: Evidence) -> Event | None:
     """The first case event that shows one requirement of an obligation met (evidence.py)."""
     trigger = obligation.trigger
-    for event in case.events:
+    if evidence.by_recipient and evidence.to:
+        candidates: Iterable[Event] = case.events  # an event of any type by the recipient counts
+    else:
+        by_type = case.events_by_type
+        candidates = sorted((e for t in evidence.types for e in by_type.get(t, ())), key=lambda e: (e.at, e.line))
+    for event in candidates:
         if event.at >= trigger.at and evidence.shows(event, trigger):
             return event
     return None
