@@ -232,7 +232,13 @@ def _pair_by_wording(la: list[Duty], rb: list[Duty]) -> list[tuple[Duty, Duty]]:
 
 
 def _ts_value(t: Timescale) -> str:
-    span = "immediately" if t.immediate else (t.max if t.min == t.max else f"{t.min}–{t.max}")
+    span = (
+        "immediately"
+        if t.immediate
+        else "no stated length"
+        if t.max is None
+        else (t.max if t.min == t.max else f"{t.min}–{t.max}")
+    )
     extra = (" working days" if t.working_days else "") + (" (soft)" if t.soft else "")
     after = f" of {t.relative_to}" if t.relative_to else ""
     return f"{span}{extra}{after}: {t.what}"

@@ -177,6 +177,8 @@ def timescale_matrix(rows: Sequence[dict], protocols: Sequence[str]) -> tuple[li
         text = (
             "immediately"
             if row["immediate"]
+            else "no stated length"
+            if row["max"] is None
             else (row["max"] if row["min"] == row["max"] else f"{row['min']}–{row['max']}")
         )
         if row["working_days"]:
