@@ -92,7 +92,7 @@ def test_timescales_json_has_the_fields_design_fixes():
 def test_timescales_filter_by_protocol_and_markdown():
     result = run_process("timescales", "--protocols", "herts-tc-2016", "--format", "markdown")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("| protocol | provision | what | min | max | working_days | quote |")
+    assert result.stdout.startswith("| protocol | provision | what | kind | min | max | working_days | quote |")
     assert "herts-tc-2016" in result.stdout and "4lscb-met-2013" not in result.stdout
 
 

@@ -1,7 +1,7 @@
 """Which case events show that a duty was done: read from the shared vocabulary in one place.
 
 ``ontology/vocab/actions.ttl`` says, for each action, the event types that evidence it
-(``pg:evidencedBy``, several allowed) and how the event's ``to`` and ``by`` must match the
+(``pg:evidencedBy``, its principal evidence, and ``pg:alsoEvidencedBy``) and how the event's ``to`` and ``by`` must match the
 duty's recipient:
 
 * ``pg:evidenceToRecipient true``: for a duty that names a recipient, an evidencing event
@@ -110,7 +110,11 @@ def evidence_of(
     """The evidence a duty's completion needs, one requirement per recipient where the
     vocabulary matches recipients, or why no case timeline can show it (a string)."""
     action_iri = ACTION[action]
-    evidencing = {_case_id(ontology, e) for e in ontology.objects(action_iri, PG.evidencedBy)}
+    evidencing = {
+        _case_id(ontology, e)
+        for prop in (PG.evidencedBy, PG.alsoEvidencedBy)
+        for e in ontology.objects(action_iri, prop)
+    }
     if completion_event is not None:
         types = frozenset({_case_id(ontology, completion_event)})
     elif evidencing:

@@ -85,6 +85,7 @@ class PG(DefinedNamespace):
     ageBelowIfDisabled: URIRef
     ageDisputed: URIRef
     alignedTo: URIRef
+    alsoEvidencedBy: URIRef
     appliesToList: URIRef
     area: URIRef
     asOf: URIRef
