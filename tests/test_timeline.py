@@ -43,7 +43,7 @@ def started_by(corpus, protocol: str, event: str) -> set[str]:
 
 def a_deadline(corpus, **changes):
     """A real deadline of the corpus with some of its fields changed."""
-    base = next(t for t in timescales(corpus, ["herts-tc-2016"]) if t.kind == "Deadline")
+    base = next(t for t in timescales(corpus, ["herts-tc-2016"]) if t.kind == "deadline")
     return replace(base, **{"immediate": False, "soft": False, "relative_to": "", **changes})
 
 
@@ -162,19 +162,19 @@ def test_a_time_expression_that_is_not_a_deadline_is_said_in_words_and_never_giv
         for event in starting_events(corpus, [protocol]):
             for card in timeline(corpus, protocol, event).cards:
                 for ts in linked.get(card.duty, []):
-                    if ts is None or ts.kind not in ("QualifyingPeriod", "ScheduledPoint"):
+                    if ts is None or ts.kind not in ("qualifying period", "scheduled point"):
                         continue
                     seen.add(ts.kind)
                     words = [c for c in card.conditions if c.endswith("(not a due time)")]
                     assert words, (protocol, card.duty)
-                    if ts.kind == "QualifyingPeriod":
+                    if ts.kind == "qualifying period":
                         assert any(w.startswith("only after more than ") for w in words)
                     if ts.soft:
                         assert any("usually" in w for w in words)
                     duty = next(d for d in duties(corpus, [protocol]) if d.id == card.duty)
                     if duty.deadline is None:
                         assert card.column == "none" and card.when == "no deadline stated"
-    assert seen == {"QualifyingPeriod", "ScheduledPoint"}  # 4lscb-met-guide-2018 97 and 43
+    assert seen == {"qualifying period", "scheduled point"}  # 4lscb-met-guide-2018 97 and 43
 
 
 def aligned_to(corpus, protocol: str) -> dict[str, set[str]]:

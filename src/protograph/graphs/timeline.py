@@ -21,11 +21,11 @@ from functools import cache
 
 from rdflib import RDF, RDFS, URIRef
 
-from ..corpus.duties import Duty, _words, duties, span_phrase
+from ..corpus.duties import Duty, duration_words, duties, span_phrase
 from ..corpus.loader import Corpus
 from ..corpus.namespace import EVENT, PG
 from ..corpus.terms import label, reference_key, short_id
-from ..corpus.timescales import Timescale, timescales
+from ..corpus.timescales import KIND_WORDS, Timescale, timescales
 
 # --- columns: how long after the event a duty is due -------------------------------------
 
@@ -189,31 +189,33 @@ def when_in_words(deadline: Timescale | None, event: str, event_labels: dict[str
 
 
 def _amount(ts: Timescale) -> str:
-    """A timescale's length in words: '24 hours', '6–8 hours', '7 working days'."""
-    low, high = _words(ts.min, ts.working_days), _words(ts.max, ts.working_days)
-    return high if low == high else f"{low.split(' ')[0]}–{high}"
+    """A timescale's length in words: '24 hours', '6–8 hours', '7 working days' ('' when it states none)."""
+    return duration_words(ts)
 
 
 TIME_KIND_WORDS = {
-    "QualifyingPeriod": "only after more than {amount} (not a due time)",
-    "ScheduledPoint": "after {usually}{amount} (not a due time)",
-    "Cap": "no more than {amount} at a time",
-    "Step": "in steps of {amount}",
-    "Recurrence": "every {amount}",
-    "ExtendablePeriod": "for {amount}, which can be extended",
-    "OpenEndedPeriod": "more than {amount}",
-    "CountingWindow": "counted over {amount}",
+    KIND_WORDS["QualifyingPeriod"]: "only after more than {amount} (not a due time)",
+    KIND_WORDS["ScheduledPoint"]: "after {usually}{amount} (not a due time)",
+    KIND_WORDS["Cap"]: "no more than {amount} at a time",
+    KIND_WORDS["Step"]: "in steps of {amount}",
+    KIND_WORDS["Recurrence"]: "every {amount}",
+    KIND_WORDS["ExtendablePeriod"]: "for {amount}, which can be extended",
+    KIND_WORDS["OpenEndedPeriod"]: "more than {amount}",
+    KIND_WORDS["CountingWindow"]: "counted over {amount}",
 }
-"""How a time expression that is not a deadline reads on a card (BRIEF: kinds of time expression)."""
+"""How a time expression that is not a deadline reads on a card (BRIEF: kinds of time expression),
+keyed by the kind in words (``Timescale.kind``)."""
 
 
 def time_words(ts: Timescale) -> str:
     """A time expression other than a deadline, in words: 'only after more than 24 hours
-    (not a due time)', 'after usually 6–8 hours (not a due time)'; other kinds by their label."""
+    (not a due time)', 'after usually 6–8 hours (not a due time)'; other kinds, and a
+    recurrence with no stated length ('at timely intervals'), by their label."""
     pattern = TIME_KIND_WORDS.get(ts.kind)
-    if pattern is None:
+    amount = _amount(ts)
+    if pattern is None or not amount:
         return ts.what
-    return pattern.format(amount=_amount(ts), usually="usually " if ts.soft else "")
+    return pattern.format(amount=amount, usually="usually " if ts.soft else "")
 
 
 # --- what the Duty record does not carry, read from the protocol graph ---------------------
