@@ -50,6 +50,13 @@ CHILD_FIELDS = {
     "emergency_protection_order": bool,
 }
 EVENT_FIELDS = {"id", "at", "type", "by", "to", "channel", "category", "note"}
+# Where a case's review date (as_of) came from, as every report states it. Precedence: the
+# case's own as_of (YAML/RDF field, or the as_of column of children.csv) wins; --as-of (or the
+# as_of argument of the library) is used for the cases that give none; failing both, the
+# case's last event.
+AS_OF_IN_CASE = "given in the case"
+AS_OF_FOR_RUN = "given for the run"
+AS_OF_LAST_EVENT = "the last event"
 _CASE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
@@ -100,6 +107,12 @@ class Case:
     as_of: datetime
     source: str = ""
     as_of_given: bool = field(default=False, compare=False)
+    as_of_source: str = field(default="", compare=False)
+
+    @property
+    def review_date_source(self) -> str:
+        """Where the review date came from: given in the case, given for the run, or the last event."""
+        return self.as_of_source or (AS_OF_IN_CASE if self.as_of_given else AS_OF_LAST_EVENT)
 
     @cached_property
     def events_by_type(self) -> dict[str, tuple[Event, ...]]:
@@ -236,7 +249,29 @@ def _compose(text: str, path: str) -> yaml.Node | None:
 # --- field parsing ------------------------------------------------------------------------
 
 
-def parse_time(value: Any, path: str, line: int, what: str = "time") -> datetime:
+_DATE_ONLY = re.compile(r"^(\d{4}-\d{2}-\d{2})(Z|z|[+-]\d{2}:?\d{2})?$")
+_NAIVE = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
+
+
+def suggest_time(text: str) -> str | None:
+    """A valid date-time close to what was written: a date alone becomes midnight UTC
+    (``2024-03-08`` -> ``2024-03-08T00:00+00:00``, keeping an offset already given), a naive
+    time gets ``+00:00``. None when no plain repair fits."""
+    text = text.strip()
+    date_only = _DATE_ONLY.match(text)
+    if date_only:
+        offset = date_only.group(2) or "+00:00"
+        offset = "+00:00" if offset in ("Z", "z") else offset
+        if len(offset) == 5:  # +0100
+            offset = f"{offset[:3]}:{offset[3:]}"
+        return f"{date_only.group(1)}T00:00{offset}"
+    naive = _NAIVE.match(text)
+    if naive:
+        return f"{naive.group(1)}T{naive.group(2)}+00:00"
+    return None
+
+
+def parse_time(value: Any, path: str | None, line: int | str | None, what: str = "time") -> datetime:
     """Parse an ISO 8601 date-time that must carry a UTC offset."""
     if isinstance(value, datetime):
         moment = value
@@ -244,15 +279,20 @@ def parse_time(value: Any, path: str, line: int, what: str = "time") -> datetime
         text = value.strip()
         if text.endswith(("Z", "z")):
             text = text[:-1] + "+00:00"
+        suggestion = suggest_time(value)
+        hint = f" (write e.g. {suggestion})" if suggestion else ""
+        if _DATE_ONLY.match(value.strip()):  # a date alone is no time of day: never guessed
+            raise InputError(f"{what} {value!r} is a date without a time of day{hint}", path, line)
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            raise InputError(f"{what} {value!r} is not a valid ISO 8601 date-time", path, line) from None
+            raise InputError(f"{what} {value!r} is not a valid ISO 8601 date-time{hint}", path, line) from None
     else:
         raise InputError(f"{what} {value!r} is not a date-time", path, line)
     offset = moment.utcoffset()
     if moment.tzinfo is None or offset is None:
-        raise InputError(f"{what} {value!r} has no UTC offset (write e.g. {value}+00:00)", path, line)
+        suggestion = suggest_time(moment.isoformat(timespec="minutes") if moment.second == 0 else moment.isoformat())
+        raise InputError(f"{what} {value!r} has no UTC offset (write e.g. {suggestion})", path, line)
     if offset.microseconds or offset.seconds % 60:
         raise InputError(f"{what} {value!r} has a UTC offset with seconds; offsets are hours and minutes", path, line)
     if abs(offset.total_seconds()) > MAX_OFFSET_HOURS * 3600:
@@ -380,17 +420,18 @@ def case_from_mapping(root: _Value, path: str, as_of: datetime | None = None) ->
             raise InputError(f"duplicate event id {event.id!r} (also on line {seen[event.id]})", path, event.line)
         seen[event.id] = event.line
     ordered = tuple(sorted(events, key=lambda e: (e.at, e.line)))
-    given = as_of is not None or "as_of" in fields
-    if as_of is None:
-        as_of = (
-            parse_time(fields["as_of"].value, path, fields["as_of"].line, "as_of")
-            if "as_of" in fields
-            else ordered[-1].at
-        )
+    if "as_of" in fields:  # the case's own review date wins over the run's
+        as_of, source = parse_time(fields["as_of"].value, path, fields["as_of"].line, "as_of"), AS_OF_IN_CASE
+    elif as_of is not None:
+        source = AS_OF_FOR_RUN
+    else:
+        as_of, source = ordered[-1].at, AS_OF_LAST_EVENT
     late = [e for e in ordered if e.at > as_of]
     if late:
-        raise InputError(f"event at {late[0].at.isoformat()} is after as_of {as_of.isoformat()}", path, late[0].line)
-    return Case(case_id, _child(fields.get("child"), path), ordered, as_of, path, given)
+        whose = "the review date given for the run" if source == AS_OF_FOR_RUN else "as_of"
+        raise InputError(f"event at {late[0].at.isoformat()} is after {whose} {as_of.isoformat()}", path, late[0].line)
+    given = source != AS_OF_LAST_EVENT
+    return Case(case_id, _child(fields.get("child"), path), ordered, as_of, path, given, source)
 
 
 def read_yaml_values(path: str | Path, what: str = "a case file") -> _Value:
@@ -566,7 +607,7 @@ def read_cases(paths: Iterable[str | Path], as_of: datetime | None = None) -> li
 # --- caseloads: a folder of case files, or events.csv (+ children.csv) -----------------------
 
 EVENT_COLUMNS = ("case", "at", "type", "by", "to", "channel", "category", "id", "note")
-CHILD_COLUMNS = ("case", *CHILD_FIELDS)
+CHILD_COLUMNS = ("case", "as_of", *CHILD_FIELDS)
 MAX_CSV_BYTES = 200 * 1024 * 1024
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
@@ -648,6 +689,7 @@ def read_caseload_csv(folder: Path, as_of: datetime | None = None) -> list[Case]
         by_case.setdefault(case_id, []).append(_Value(entry, number))
         first_row.setdefault(case_id, number)
     children: dict[str, _Value] = {}
+    review_dates: dict[str, _Value] = {}
     children_path = folder / "children.csv"
     if children_path.exists():
         child_header, child_rows = _csv_rows(children_path, CHILD_COLUMNS, ("case",))
@@ -655,6 +697,10 @@ def read_caseload_csv(folder: Path, as_of: datetime | None = None) -> list[Case]
         for number, row in child_rows:
             fields = dict(zip(child_header, row, strict=True))
             case_id = fields.pop("case")
+            review = fields.pop("as_of", "")
+            if review:
+                place = f"{number}:{child_header.index('as_of') + 1}"
+                review_dates[case_id] = _Value(parse_time(review, child_shown, place, "as_of"), place)
             if case_id in children:
                 raise InputError(f"case {case_id!r} has a second row", child_shown, number)
             if case_id not in by_case:
@@ -676,6 +722,8 @@ def read_caseload_csv(folder: Path, as_of: datetime | None = None) -> list[Case]
         }
         if case_id in children:
             mapping["child"] = children[case_id]
+        if case_id in review_dates:
+            mapping["as_of"] = review_dates[case_id]
         cases.append(case_from_mapping(_Value(mapping, first_row[case_id]), shown, as_of))
     return cases
 

@@ -128,7 +128,7 @@ def validate_command(
 
         salt = salt_from(salt_file)
     tolerance_value = _parse_tolerance(tolerance)
-    when = parse_time(as_of, "--as-of", "", "--as-of") if as_of else None
+    when = parse_time(as_of, None, None, "--as-of") if as_of else None
     loaded = []
     seen: dict[str, str] = {}
     for path in cases:
