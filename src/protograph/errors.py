@@ -57,3 +57,58 @@ class EncodingError(ProtographError):
 
 class NetworkRefused(ProtographError):
     """Something tried to reach the network (or a local file) while parsing input."""
+
+
+class InputErrors(InputError):
+    """Several faults of one file (a CSV caseload reports up to MAX_REPORTED before it stops):
+    printed one line each, then a line counting them."""
+
+    MAX_REPORTED = 20
+
+    def __init__(self, errors: list[InputError], path: str | Path, stopped: bool = False):
+        self.errors = list(errors)
+        self.stopped = stopped
+        count = f"{len(self.errors)} errors" + (f"; stopped after the first {len(self.errors)}" if stopped else "")
+        super().__init__(count, path)
+
+    def __str__(self) -> str:
+        count = f"{self.path}: {self.problem}" if self.path else self.problem
+        return "\nprotograph: ".join([*(str(e) for e in self.errors), count])
+
+
+class ErrorCollector:
+    """Collects the faults of one file: ``with collector.check(): ...`` records an InputError
+    and goes on; the collector raises InputErrors once it holds MAX_REPORTED of them, and
+    ``finish()`` raises what it holds (one fault alone as itself, the one-line rule)."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        self.errors: list[InputError] = []
+
+    def add(self, error: InputError) -> None:
+        self.errors.append(error)
+        if len(self.errors) >= InputErrors.MAX_REPORTED:
+            raise InputErrors(self.errors, self.path, stopped=True)
+
+    def check(self) -> _Check:
+        return _Check(self)
+
+    def finish(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise InputErrors(self.errors, self.path)
+
+
+class _Check:
+    def __init__(self, collector: ErrorCollector):
+        self.collector = collector
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> bool:
+        if isinstance(error, InputError) and not isinstance(error, InputErrors):
+            self.collector.add(error)
+            return True
+        return False

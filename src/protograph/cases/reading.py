@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputError
+from ..errors import ErrorCollector, InputError
 from ..guard.input_files import check_size, find_line, read_text, reread_text
 
 MAX_CASE_BYTES = 5 * 1024 * 1024
@@ -137,6 +137,44 @@ def role_ids() -> frozenset[str]:
     from ..corpus.namespace import PG
 
     return _vocab_ids(PG.Role)
+
+
+CATEGORY_MEANINGS = {
+    "missing": "the child's whereabouts are unknown (a 'missing' episode)",
+    "absent": "the child is not where they should be, but is not at apparent risk (an 'absent' episode)",
+}
+
+
+def vocabulary(kind: str) -> list[dict[str, str]]:
+    """The ids a case file may use for ``events``, ``roles`` or ``categories``, each with its
+    label and meaning (from ontology/vocab), sorted by id."""
+    if kind == "categories":
+        return [{"id": c, "label": c, "meaning": CATEGORY_MEANINGS[c]} for c in sorted(CATEGORIES)]
+    from rdflib import RDF, RDFS
+    from rdflib.namespace import SKOS
+
+    from ..corpus.loader import ontology_graph
+    from ..corpus.namespace import PG
+
+    graph = ontology_graph(copy=False)
+    cls = {"events": PG.EventType, "roles": PG.Role}[kind]
+    rows = []
+    for node in graph.subjects(RDF.type, cls):
+        for case_id in graph.objects(node, PG.caseId):
+            rows.append(
+                {
+                    "id": str(case_id),
+                    "label": str(graph.value(node, RDFS.label) or ""),
+                    "meaning": " ".join(str(graph.value(node, SKOS.definition) or "").split()),
+                }
+            )
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def _hint(value: str, choices: Iterable[str]) -> str:
+    from ..corpus.suggest import did_you_mean
+
+    return did_you_mean(value, choices)
 
 
 def _vocab_ids(cls: object) -> frozenset[str]:
@@ -369,13 +407,22 @@ def _event(item: _Value, index: int, path: str) -> Event:
     at = parse_time(fields["at"].value, path, fields["at"].line, "event time")
     event_type = _text(fields["type"], "event type", path)
     if event_type not in event_type_ids():
-        raise InputError(f"unknown event type {event_type!r}", path, fields["type"].line)
+        raise InputError(
+            f"unknown event type {event_type!r}{_hint(event_type, event_type_ids())}; "
+            "list them with: protograph vocab events",
+            path,
+            fields["type"].line,
+        )
     values: dict[str, str] = {}
     for name in ("by", "to"):
         if name in fields and fields[name].value is not None:
             role = _text(fields[name], f"event {name!r}", path)
             if role not in role_ids():
-                raise InputError(f"unknown role {role!r} in {name!r}", path, fields[name].line)
+                raise InputError(
+                    f"unknown role {role!r} in {name!r}{_hint(role, role_ids())}; list them with: protograph vocab roles",
+                    path,
+                    fields[name].line,
+                )
             values[name] = role
     if "channel" in fields and fields["channel"].value is not None:
         channel = _text(fields["channel"], "channel", path)
@@ -385,7 +432,11 @@ def _event(item: _Value, index: int, path: str) -> Event:
     if "category" in fields and fields["category"].value is not None:
         category = _text(fields["category"], "category", path)
         if category not in CATEGORIES:
-            raise InputError(f"unknown category {category!r} (missing or absent)", path, fields["category"].line)
+            raise InputError(
+                f"unknown category {category!r}{_hint(category, CATEGORIES)} (missing or absent)",
+                path,
+                fields["category"].line,
+            )
         if event_type != "missing":
             raise InputError("only a 'missing' event has a category", path, fields["category"].line)
         values["category"] = category
@@ -592,16 +643,35 @@ def read_any_case(path: str | Path, as_of: datetime | None = None) -> Case:
 
 
 def read_cases(paths: Iterable[str | Path], as_of: datetime | None = None) -> list[Case]:
-    """Read several case files (YAML or Turtle); case ids must be unique."""
-    cases: list[Case] = []
-    seen: dict[str, str] = {}
-    for path in paths:
-        case = read_any_case(path, as_of)
-        if case.id in seen:
-            raise InputError(f"case id {case.id!r} is also used by {seen[case.id]}", case.source)
-        seen[case.id] = case.source
-        cases.append(case)
-    return cases
+    """Read several case files (YAML or Turtle). Cases that share an id are all kept, each
+    id made unique with its file name (see unique_ids)."""
+    return unique_ids([read_any_case(path, as_of) for path in paths])[0]
+
+
+def unique_ids(cases: list[Case]) -> tuple[list[Case], list[str]]:
+    """Every case is checked, even when two files give the same id (the same case written in
+    YAML and Turtle, or two reviewers' copies): each such case is shown as ``id@file-name``
+    (``id@path`` if the names also clash), and a note says so. Returns the cases and the notes."""
+    from dataclasses import replace
+
+    by_id: dict[str, list[int]] = {}
+    for index, case in enumerate(cases):
+        by_id.setdefault(case.id, []).append(index)
+    result = list(cases)
+    notes = []
+    for case_id, indexes in sorted(by_id.items()):
+        if len(indexes) < 2:
+            continue
+        names = [Path(cases[i].source).name for i in indexes]
+        use_path = len(set(names)) < len(names)
+        for i in indexes:
+            where = cases[i].source if use_path else Path(cases[i].source).name
+            result[i] = replace(cases[i], id=f"{case_id}@{where}")
+        files = ", ".join(cases[i].source for i in indexes)
+        notes.append(
+            f"case id {case_id!r} is used by {len(indexes)} files ({files}): each is checked, shown as {case_id}@<file>"
+        )
+    return result, notes
 
 
 # --- caseloads: a folder of case files, or events.csv (+ children.csv) -----------------------
@@ -614,7 +684,7 @@ _FALSE = {"false", "no", "n", "0"}
 
 
 def _csv_rows(
-    path: Path, allowed: tuple[str, ...], required: tuple[str, ...]
+    path: Path, allowed: tuple[str, ...], required: tuple[str, ...], errors: ErrorCollector | None = None
 ) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Read a CSV strictly: known header, every row as wide as the header, rows numbered as a
     spreadsheet numbers them (the header is row 1)."""
@@ -640,16 +710,18 @@ def _csv_rows(
             raise InputError(f"missing column {name!r}", shown, 1)
     if len(set(header)) != len(header):
         raise InputError("a column name appears twice", shown, 1)
+    errors = errors or ErrorCollector(shown)
     body = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(header):
-            raise InputError(f"row has {len(row)} fields, the header has {len(header)}", shown, number)
-        for column, cell in enumerate(row, start=1):
-            if "\n" in cell or "\r" in cell:
-                raise InputError("a field holds a line break", shown, f"{number}:{column}")
-        body.append((number, [cell.strip() for cell in row]))
+        with errors.check():
+            if len(row) != len(header):
+                raise InputError(f"row has {len(row)} fields, the header has {len(header)}", shown, number)
+            for column, cell in enumerate(row, start=1):
+                if "\n" in cell or "\r" in cell:
+                    raise InputError("a field holds a line break", shown, f"{number}:{column}")
+            body.append((number, [cell.strip() for cell in row]))
     return header, body
 
 
@@ -668,54 +740,73 @@ def _csv_scalar(text: str, kind: type) -> object:
 
 
 def read_caseload_csv(folder: Path, as_of: datetime | None = None) -> list[Case]:
-    """Read events.csv (and children.csv if present) from a folder: one case a case id."""
+    """Read events.csv (and children.csv if present) from a folder: one case a case id.
+
+    A fault in the header or the CSV syntax stops reading at once; faults in rows are
+    collected, up to 20 (each with its row and column), then reported together (exit 2)."""
     events_path = folder / "events.csv"
-    header, rows = _csv_rows(events_path, EVENT_COLUMNS, ("case", "at", "type"))
     shown = str(events_path)
-    if not rows:
+    errors = ErrorCollector(str(folder))
+    header, rows = _csv_rows(events_path, EVENT_COLUMNS, ("case", "at", "type"), errors)
+    if not rows and not errors.errors:
         raise InputError("no events: the file holds only its header row", shown, 2)
     by_case: dict[str, list[_Value]] = {}
     first_row: dict[str, int] = {}
+    faulty: set[str] = set()
     for number, row in rows:
         fields = dict(zip(header, row, strict=True))
         case_id = fields["case"]
+        with errors.check():
+            if not case_id:
+                raise InputError("row has no case id", shown, f"{number}:{header.index('case') + 1}")
         if not case_id:
-            raise InputError("row has no case id", shown, f"{number}:{header.index('case') + 1}")
+            continue
         entry = {
             name: _Value(value, f"{number}:{header.index(name) + 1}")
             for name, value in fields.items()
             if name != "case" and value != ""
         }
-        by_case.setdefault(case_id, []).append(_Value(entry, number))
+        item = _Value(entry, number)
+        with errors.check():
+            try:
+                _event(item, 0, shown)  # each row checked alone, so every faulty row is reported
+            except InputError:
+                faulty.add(case_id)
+                raise
+        by_case.setdefault(case_id, []).append(item)
         first_row.setdefault(case_id, number)
     children: dict[str, _Value] = {}
     review_dates: dict[str, _Value] = {}
     children_path = folder / "children.csv"
     if children_path.exists():
-        child_header, child_rows = _csv_rows(children_path, CHILD_COLUMNS, ("case",))
+        child_header, child_rows = _csv_rows(children_path, CHILD_COLUMNS, ("case",), errors)
         child_shown = str(children_path)
         for number, row in child_rows:
-            fields = dict(zip(child_header, row, strict=True))
-            case_id = fields.pop("case")
-            review = fields.pop("as_of", "")
-            if review:
-                place = f"{number}:{child_header.index('as_of') + 1}"
-                review_dates[case_id] = _Value(parse_time(review, child_shown, place, "as_of"), place)
-            if case_id in children:
-                raise InputError(f"case {case_id!r} has a second row", child_shown, number)
-            if case_id not in by_case:
-                raise InputError(f"case {case_id!r} has no events in events.csv", child_shown, number)
-            children[case_id] = _Value(
-                {
-                    name: _Value(_csv_scalar(value, CHILD_FIELDS[name]), f"{number}:{child_header.index(name) + 1}")
-                    for name, value in fields.items()
-                    if value != ""
-                },
-                number,
-            )
-            _child(children[case_id], child_shown)  # checked here, so a fault names children.csv
+            with errors.check():
+                fields = dict(zip(child_header, row, strict=True))
+                case_id = fields.pop("case")
+                review = fields.pop("as_of", "")
+                if review:
+                    place = f"{number}:{child_header.index('as_of') + 1}"
+                    review_dates[case_id] = _Value(parse_time(review, child_shown, place, "as_of"), place)
+                if case_id in children:
+                    raise InputError(f"case {case_id!r} has a second row", child_shown, number)
+                if case_id not in by_case:
+                    hint = "" if case_id in faulty else _suggest_case(case_id, by_case)
+                    raise InputError(f"case {case_id!r} has no events in events.csv{hint}", child_shown, number)
+                children[case_id] = _Value(
+                    {
+                        name: _Value(_csv_scalar(value, CHILD_FIELDS[name]), f"{number}:{child_header.index(name) + 1}")
+                        for name, value in fields.items()
+                        if value != ""
+                    },
+                    number,
+                )
+                _child(children[case_id], child_shown)  # checked here, so a fault names children.csv
     cases = []
     for case_id in sorted(by_case):
+        if case_id in faulty:
+            continue
         mapping: dict[str, _Value] = {
             "id": _Value(case_id, first_row[case_id]),
             "events": _Value(by_case[case_id], first_row[case_id]),
@@ -724,8 +815,16 @@ def read_caseload_csv(folder: Path, as_of: datetime | None = None) -> list[Case]
             mapping["child"] = children[case_id]
         if case_id in review_dates:
             mapping["as_of"] = review_dates[case_id]
-        cases.append(case_from_mapping(_Value(mapping, first_row[case_id]), shown, as_of))
+        with errors.check():
+            cases.append(case_from_mapping(_Value(mapping, first_row[case_id]), shown, as_of))
+    errors.finish()
     return cases
+
+
+def _suggest_case(case_id: str, known: dict[str, object]) -> str:
+    from ..corpus.suggest import did_you_mean
+
+    return did_you_mean(case_id, known)
 
 
 def read_caseload(path: str | Path, as_of: datetime | None = None) -> list[Case]:

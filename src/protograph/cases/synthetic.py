@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from .reading import Case, Child, Event
+from .reading import AS_OF_IN_CASE, Case, Child, Event
 
 UTC = UTC
 START = datetime(2024, 1, 2, 9, 0, tzinfo=UTC)
@@ -136,5 +137,42 @@ def caseload(count: int, seed: int = 2024) -> list[Case]:
             for i, (at, kind, by, to, channel, category) in enumerate(raw)
         )
         as_of = events[-1].at + timedelta(days=rng.choice([1, 5, 15, 30]))
-        cases.append(Case(f"synthetic-{index:06d}", child, events, as_of, "synthetic"))
+        cases.append(Case(f"synthetic-{index:06d}", child, events, as_of, "synthetic", True, AS_OF_IN_CASE))
     return cases
+
+
+def write_caseload(count: int, folder: Path, seed: int = 2024) -> list[Path]:
+    """Write ``count`` synthetic cases as ``folder/events.csv`` and ``folder/children.csv``
+    (the columns README.md documents; each case's review date in children.csv's as_of).
+    Existing files are never overwritten."""
+    import csv
+
+    from ..errors import InputError
+
+    folder.mkdir(parents=True, exist_ok=True)
+    events_path, children_path = folder / "events.csv", folder / "children.csv"
+    for path in (events_path, children_path):
+        if path.exists():
+            raise InputError("already exists: choose an empty folder (files are never overwritten)", str(path))
+    cases = caseload(count, seed)
+    with events_path.open("x", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["case", "at", "type", "by", "to", "channel", "category", "id"])
+        for case in cases:
+            for e in case.events:
+                at = e.at.isoformat(timespec="minutes")
+                writer.writerow([case.id, at, e.type, e.by, e.to, e.channel, e.category, e.id])
+    fields = ["age", "looked_after", "uasc", "disabled"]
+    with children_path.open("x", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["case", "as_of", *fields])
+        for case in cases:
+            values = [case.child.get(f) for f in fields]
+            writer.writerow(
+                [
+                    case.id,
+                    case.as_of.isoformat(timespec="minutes"),
+                    *("" if v is None else str(v).lower() for v in values),
+                ]
+            )
+    return [events_path, children_path]

@@ -158,8 +158,12 @@ def select_area(corpus: Corpus, area: str) -> list[str]:
     if not chosen_lines:
         from ..corpus.suggest import did_you_mean
 
-        names = sorted({v.line for v in known.values()} | {a.strip() for v in known.values() for a in v.area.split(",")})
-        raise InputError(f"--area: unknown line or area {area!r}{did_you_mean(area, names)} (known: {', '.join(names)})")
+        names = sorted(
+            {v.line for v in known.values()} | {a.strip() for v in known.values() for a in v.area.split(",")}
+        )
+        raise InputError(
+            f"--area: unknown line or area {area!r}{did_you_mean(area, names)} (known: {', '.join(names)})"
+        )
     return [pid for line, ids in lines(corpus).items() if line in chosen_lines for pid in ids]
 
 

@@ -66,14 +66,22 @@ def choose_engine(cases: list, asked: str | None) -> str:
     "protocol_id",
     default="all",
     show_default=True,
-    help="A protocol id, or 'all' for every loaded protocol.",
+    help="A protocol id; 'all' for every loaded version (superseded versions and peer areas marked); "
+    "'in-force' for, per case, the version of each line in force when each duty was triggered.",
+)
+@click.option(
+    "--area",
+    default=None,
+    metavar="LINE|AREA",
+    help="Only the protocol line(s) of this area or line: an area (Hertfordshire), or any version id of the line.",
 )
 @click.option(
     "--as-of",
     "as_of",
     default=None,
     metavar="TIME",
-    help="Review time for every case (ISO 8601 with offset); default: each case's as_of or last event.",
+    help="Review date for the cases that give none (ISO 8601 with offset). A case's own as_of (case file, or "
+    "the as_of column of children.csv) wins; with neither, the case's last event. Every report says which.",
 )
 @click.option("--tolerance", default="1h", show_default=True, help="How long 'immediately' may take (30m, 1h, 2h).")
 @click.option(
@@ -103,6 +111,7 @@ def validate_command(
     output: Path | None,
     quiet: bool,
     protocol_id: str,
+    area: str | None,
     as_of: str | None,
     tolerance: str,
     show_matrix: bool | None,
@@ -117,8 +126,7 @@ def validate_command(
     CASES are case files (YAML, or Turtle, RDF/XML or JSON-LD), folders of them, or folders holding events.csv
     (+ children.csv).
     Exit status: 0 no violations (warnings and information allowed), 1 violations, 2 bad input."""
-    from ..cases.reading import parse_time, read_caseload
-    from ..errors import InputError
+    from ..cases.reading import parse_time, read_caseload, unique_ids
     from ..reports.findings import render_validation
 
     if salt_file is not None and not pseudonymise:
@@ -129,20 +137,24 @@ def validate_command(
         salt = salt_from(salt_file)
     tolerance_value = _parse_tolerance(tolerance)
     when = parse_time(as_of, None, None, "--as-of") if as_of else None
-    loaded = []
-    seen: dict[str, str] = {}
-    for path in cases:
-        for case in read_caseload(path, when):
-            if case.id in seen:
-                raise InputError(f"case id {case.id!r} is also used by {seen[case.id]}", case.source)
-            seen[case.id] = case.source
-            loaded.append(case)
+    loaded = [case for path in cases for case in read_caseload(path, when)]
+    loaded, notes = unique_ids(loaded)
+    for note in notes:
+        click.echo(f"protograph: note: {note}", err=True)
     if pseudonymise:  # before validation, so no output of any format can show an original id
         from ..cases.pseudonymise import pseudonymise_cases
 
         loaded = pseudonymise_cases(loaded, salt)
     corpus = corpus.load()  # after the cases, so that bad case input fails at once
-    protocols = corpus.ids() if protocol_id == "all" else [corpus.info(protocol_id).id]
+    in_force = protocol_id == "in-force"
+    protocols = corpus.ids() if protocol_id in ("all", "in-force") else [corpus.info(protocol_id).id]
+    if area is not None:
+        from ..checking.in_force import select_area
+
+        in_area = select_area(corpus, area)
+        protocols = [p for p in protocols if p in in_area]
+        if not protocols:
+            raise click.UsageError(f"--area {area} holds none of the protocols asked for ({protocol_id})")
     engine = choose_engine(loaded, engine)
     server = connect(endpoint, corpus)
     if server is not None:
@@ -152,8 +164,12 @@ def validate_command(
         from ..reports.caseload import render_report, report_rows
 
         results = validate_cases(corpus, loaded, protocols, tolerance_value, engine, not quiet, server)
+        if in_force:
+            from ..checking.in_force import keep_in_force
+
+            results = keep_in_force(corpus, results)
         violations = sum(1 for r in results for f in r.findings if f.severity == "Violation")
-        emit(render_report(report_rows(results), fmt, len(loaded)), output, f"{len(loaded)} cases")
+        emit(render_report(report_rows(results, corpus), fmt, loaded, corpus), output, f"{len(loaded)} cases")
         return 1 if violations else 0
     if fmt in ("csv", "html"):
         raise click.UsageError(f"--format {fmt} is for the caseload report: add --report")
@@ -163,10 +179,42 @@ def validate_command(
         protocols,
         tolerance_value,
         fmt,
-        (protocol_id == "all" and fmt != "json" and len(loaded) <= 5) if show_matrix is None else show_matrix,
+        (protocol_id in ("all", "in-force") and fmt != "json" and len(loaded) <= 5)
+        if show_matrix is None
+        else show_matrix,
         engine,
         not quiet,
         server,
+        in_force,
     )
     emit(text, output, f"{len(loaded)} cases")
     return 1 if violations else 0
+
+
+@click.command("vocab")
+@click.argument("kind", type=click.Choice(["events", "roles", "categories"]))
+@format_option()
+def vocab_command(kind: str, fmt: str) -> int:
+    """The ids a case file may use: event types (events), roles (by, to) or missing-episode
+    categories, each with its label and meaning (from ontology/vocab)."""
+    from ..cases.reading import vocabulary
+    from ..reports.formats import render
+
+    click.echo(render(vocabulary(kind), ["id", "label", "meaning"], fmt, wrap={"meaning": 70}))
+    return 0
+
+
+@click.command("sample-caseload")
+@click.argument("count", type=click.IntRange(1, 100_000))
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--seed", default=2024, show_default=True, help="The same seed always gives the same caseload.")
+def sample_caseload_command(count: int, folder: Path, seed: int) -> int:
+    """Write COUNT synthetic cases (never real children) to FOLDER as events.csv and
+    children.csv, ready for `protograph validate FOLDER`: trafficked children found at a port,
+    looked-after children who go missing, MASH referrals, exploitation concerns; duties met on
+    time, late, exactly on the deadline or never. Refuses to overwrite existing files."""
+    from ..cases.synthetic import write_caseload
+
+    written = write_caseload(count, folder, seed)
+    click.echo(f"wrote {', '.join(str(p) for p in written)} ({count} cases)", err=True)
+    return 0

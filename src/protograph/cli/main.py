@@ -25,7 +25,7 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
-    from .case_commands import validate_command
+    from .case_commands import sample_caseload_command, validate_command, vocab_command
     from .comparing_commands import align_command, conflicts_command, diff_command
     from .corpus_commands import (
         check_command,
@@ -49,6 +49,8 @@ def _register_commands() -> None:
         check_command,
         seraf_command,
         validate_command,
+        vocab_command,
+        sample_caseload_command,
         shapes_command,
         graph_command,
         timeline_command,

@@ -89,8 +89,11 @@ class Corpus:
         try:
             return self.protocols[protocol_id]
         except KeyError:
+            from .suggest import did_you_mean
+
             known = ", ".join(sorted(self.protocols)) or "none"
-            raise InputError(f"unknown protocol id {protocol_id!r} (known: {known})") from None
+            hint = did_you_mean(protocol_id, self.protocols)
+            raise InputError(f"unknown protocol id {protocol_id!r}{hint} (known: {known})") from None
 
     def ids(self) -> list[str]:
         """Protocol ids, sorted."""

@@ -1,8 +1,9 @@
 """The caseload report: per protocol and duty, how a whole caseload fared.
 
-For each checkable duty: how many cases triggered it, met it on time, were late (with the
-median and worst lateness), were not recorded or are still open (no deadline, not done), are still pending, or did not
-apply; and the compliance rate, on time over everything due. As a terminal table, Markdown,
+For each checkable duty, cases and episodes in separate columns that add up: how many cases
+of the caseload triggered it, did not trigger it, or where it did not apply; and how many
+episodes (triggerings) were met on time, late (with the median and worst lateness), not done
+by the deadline, open, or pending; and the compliance rate, on time over episodes due. As a terminal table, Markdown,
 JSON, CSV, or one self-contained HTML page whose chart is inline SVG (no script, no CDN)."""
 
 from __future__ import annotations
@@ -12,33 +13,63 @@ import statistics
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from ..cases.reading import Case
 from ..checking.compliance import outcomes
+from ..checking.in_force import IN_FORCE, ordered_by_line, standing_at, versions
 from ..checking.validation import CaseResult, describe_delay
+from ..corpus.loader import Corpus
+from .explain import status_label
 from .formats import render
 
 COLUMNS = [
     "protocol",
+    "version",
     "provision",
     "duty",
     "modality",
-    "triggered",
+    "cases",
+    "cases_triggered",
+    "cases_not_triggered",
+    "cases_not_applicable",
+    "episodes",
     "on_time",
     "late",
     "median_late",
     "worst_late",
-    "not_recorded",
+    "not_done",
     "open",
     "pending",
-    "not_applicable",
     "compliance",
 ]
+UNITS = (
+    "Cases and episodes are counted apart. cases = cases_triggered + cases_not_triggered + "
+    "cases_not_applicable (each case of the caseload checked against that protocol, once). An episode is one "
+    "triggering of the duty (a case can have several): episodes = on_time + late + not_done + open + pending. "
+    "compliance = on_time / (on_time + late + not_done + open), over episodes; pending episodes and cases where "
+    "the duty does not apply are not counted against it."
+)
+_EPISODE_FIELD = {
+    "met": "on_time",
+    "late": "late",
+    "not done by the deadline": "not_done",
+    "open": "open",
+    "pending": "pending",
+}
 
 
-def report_rows(results: list[CaseResult]) -> list[dict[str, object]]:
-    """One row per protocol and checkable duty, counted over every case of the caseload."""
+def report_rows(results: list[CaseResult], corpus: Corpus | None = None) -> list[dict[str, object]]:
+    """One row per protocol and checkable duty, counted over every case of the caseload: cases
+    (triggered, not triggered, not applicable) and episodes (by outcome) in separate columns."""
     counts: dict[tuple[str, str], dict[str, object]] = {}
     lateness: dict[tuple[str, str], list[timedelta]] = defaultdict(list)
+    triggered: dict[tuple[str, str], set[str]] = defaultdict(set)
+    inapplicable: dict[tuple[str, str], set[str]] = defaultdict(set)
+    cases_of: dict[str, set[str]] = defaultdict(set)
+    in_force_for: dict[str, set[str]] = defaultdict(set)
     for result in results:
+        cases_of[result.protocol].add(result.case.id)
+        if corpus is not None and standing_at(corpus, result.protocol, result.case.events[0].at) == IN_FORCE:
+            in_force_for[result.protocol].add(result.case.id)
         for outcome in outcomes(result):
             key = (outcome.protocol, outcome.duty)
             row = counts.setdefault(
@@ -48,81 +79,205 @@ def report_rows(results: list[CaseResult]) -> list[dict[str, object]]:
                     "provision": outcome.provision,
                     "duty": outcome.duty_label,
                     "modality": outcome.modality,
-                    "triggered": 0,
-                    "on_time": 0,
-                    "late": 0,
-                    "not_recorded": 0,
-                    "open": 0,
-                    "pending": 0,
-                    "not_applicable": 0,
+                    **{field: 0 for field in ("episodes", *_EPISODE_FIELD.values())},
                 },
             )
-            if outcome.status == "not applicable":
-                row["not_applicable"] += 1  # type: ignore[operator]
+            shown = status_label(outcome.status)
+            if shown == "not applicable":
+                inapplicable[key].add(outcome.case)
                 continue
-            row["triggered"] += 1  # type: ignore[operator]
-            field = {"met": "on_time", "not recorded": "not_recorded"}.get(outcome.status, outcome.status)
-            row[field] += 1  # type: ignore[operator]
-            if outcome.status == "late" and outcome.actual and outcome.deadline:
+            triggered[key].add(outcome.case)
+            row["episodes"] += 1  # type: ignore[operator]
+            row[_EPISODE_FIELD.get(shown, "pending")] += 1  # type: ignore[operator]
+            if shown == "late" and outcome.actual and outcome.deadline:
                 lateness[key].append(datetime.fromisoformat(outcome.actual) - datetime.fromisoformat(outcome.deadline))
     rows = []
     for key, row in counts.items():
+        protocol = key[0]
+        total = len(cases_of[protocol])
+        hit = triggered[key]
+        not_applicable = inapplicable[key] - hit
+        row["cases"] = total
+        row["cases_triggered"] = len(hit)
+        row["cases_not_applicable"] = len(not_applicable)
+        row["cases_not_triggered"] = total - len(hit) - len(not_applicable)
+        row["version"] = f"in force for {len(in_force_for[protocol])} of {total} cases" if corpus is not None else ""
         late = sorted(lateness[key])
-        due = row["on_time"] + row["late"] + row["not_recorded"] + row["open"]  # type: ignore[operator]
+        due = row["on_time"] + row["late"] + row["not_done"] + row["open"]  # type: ignore[operator]
         row["median_late"] = describe_delay(statistics.median_low(late)) if late else ""
         row["worst_late"] = describe_delay(late[-1]) if late else ""
         row["compliance"] = round(100 * row["on_time"] / due, 1) if due else None  # type: ignore[operator]
-        rows.append(row)
-    return sorted(rows, key=lambda r: (str(r["protocol"]), -int(r["triggered"]), str(r["provision"]), str(r["duty"])))
+        rows.append({c: row.get(c) for c in COLUMNS})
+    order = {p: i for i, p in enumerate(ordered_by_line(corpus, sorted(cases_of)))} if corpus is not None else {}
+    return sorted(
+        rows,
+        key=lambda r: (
+            order.get(str(r["protocol"]), 0),
+            str(r["protocol"]),
+            -int(r["episodes"]),  # type: ignore[call-overload]
+            str(r["provision"]),
+            str(r["duty"]),
+        ),
+    )
 
 
 def _svg_chart(rows: list[dict[str, object]]) -> str:
+    """Compliance bars; each label wraps at word boundaries onto up to three lines beside its
+    bar (never cut mid-word), and the whole chart scales to the page width."""
+    import textwrap
+
     shown = [r for r in rows if r["compliance"] is not None]
-    bar_height, gap, label_width, width = 16, 6, 540, 300
-    height = len(shown) * (bar_height + gap) + 30
+    line_height, gap, label_width, width, chars = 13, 8, 520, 300, 72
+    entries = []
+    y = 10
+    for row in shown:
+        text = f"{row['protocol']} {row['provision']}: {row['duty']}"
+        lines = textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=False)
+        if len(lines) > 3:
+            lines = [*lines[:2], textwrap.shorten(" ".join(lines[2:]), chars, placeholder=" …")]
+        height = max(16, line_height * len(lines) + 3)
+        entries.append((row, lines, y, height))
+        y += height + gap
+    total_width = label_width + width + 60
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + width + 80}" height="{height}" role="img" '
-        'aria-label="Compliance by duty and protocol">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {total_width} {y + 4}" width="{total_width}" '
+        f'height="{y + 4}" style="max-width:100%;height:auto" role="img" aria-label="Compliance by duty and protocol">'
     ]
-    for index, row in enumerate(shown):
-        y = 20 + index * (bar_height + gap)
+    for row, lines, top, height in entries:
         value = float(row["compliance"])  # type: ignore[arg-type]
         colour = "#2e7d32" if value >= 90 else "#ef6c00" if value >= 60 else "#c62828"
-        duty = str(row["duty"])
-        label = html.escape(f"{row['protocol']} {row['provision']}: {duty[:52]}{'…' if len(duty) > 52 else ''}")
-        parts.append(f'<text x="{label_width - 6}" y="{y + 12}" text-anchor="end" font-size="11">{label}</text>')
+        full = html.escape(f"{row['protocol']} {row['provision']}: {row['duty']}")
+        first = top + (height - line_height * len(lines)) / 2 + 10
+        spans = "".join(
+            f'<tspan x="{label_width - 8}" y="{first + i * line_height:.1f}">{html.escape(line)}</tspan>'
+            for i, line in enumerate(lines)
+        )
+        parts.append(f'<text class="bar-label" text-anchor="end" font-size="11"><title>{full}</title>{spans}</text>')
+        bar_top = top + (height - 16) / 2
         parts.append(
-            f'<rect x="{label_width}" y="{y}" width="{width * value / 100:.1f}" height="{bar_height}" fill="{colour}"/>'
+            f'<rect x="{label_width}" y="{bar_top:.1f}" width="{width * value / 100:.1f}" height="16" fill="{colour}"/>'
         )
         parts.append(
-            f'<text x="{label_width + width * value / 100 + 4:.1f}" y="{y + 12}" font-size="11">{value:g}%</text>'
+            f'<text class="bar-value" x="{label_width + width * value / 100 + 4:.1f}" y="{bar_top + 12:.1f}" '
+            f'font-size="11">{value:g}%</text>'
         )
-    parts.append(f'<line x1="{label_width}" y1="12" x2="{label_width}" y2="{height}" stroke="#999"/></svg>')
+    parts.append(f'<line x1="{label_width}" y1="4" x2="{label_width}" y2="{y}" stroke="#999"/></svg>')
     return "".join(parts)
 
 
-def render_report(rows: list[dict[str, object]], fmt: str, cases: int) -> str:
-    """The caseload report in the chosen format."""
+NUMERIC_TD = '<td class="n">'
+_TABLE_CSS = (
+    "<style>.scroll{overflow-x:auto;max-width:100%}.caseload{font-size:.85rem;width:100%;table-layout:auto}"
+    ".caseload td,.caseload th{overflow-wrap:anywhere}.caseload th{white-space:normal}"
+    ".caseload td.n{text-align:right;white-space:nowrap}.caseload th.group{text-align:center}</style>"
+)
+
+
+def _html_table(rows: list[dict[str, object]]) -> str:
+    numeric = {
+        c for c in COLUMNS if c.startswith("cases") or c in _EPISODE_FIELD.values() or c in ("episodes", "compliance")
+    }
+    groups = (
+        '<tr><th colspan="5"></th><th class="group" colspan="4">cases</th>'
+        '<th class="group" colspan="8">episodes</th><th></th></tr>'
+    )
+    head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in COLUMNS)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            (NUMERIC_TD if c in numeric else "<td>") + html.escape("" if r.get(c) is None else str(r.get(c))) + "</td>"
+            for c in COLUMNS
+        )
+        + "</tr>"
+        for r in rows
+    )
+    return f'{_TABLE_CSS}<div class="scroll"><table class="caseload">{groups}<tr>{head}</tr>{body}</table></div>'
+
+
+def render_report(
+    rows: list[dict[str, object]], fmt: str, cases: list[Case] | int, corpus: Corpus | None = None
+) -> str:
+    """The caseload report in the chosen format: review dates, the duty rows, the protocol
+    versions (grouped by line) and the legend."""
+    from .explain import LEGEND_COLUMNS, legend_rows, legend_text, review_rows, review_summary, review_summary_line
+
+    case_list = cases if isinstance(cases, list) else []
+    count = len(case_list) if isinstance(cases, list) else int(cases)
+    protocols = sorted({str(r["protocol"]) for r in rows})
+    versions_checked = _version_rows(corpus, protocols)
     if fmt == "json":
         import json
 
-        return json.dumps({"cases": cases, "duties": rows}, indent=2, ensure_ascii=False)
+        return json.dumps(
+            {
+                "cases": count,
+                "review_dates": review_rows(case_list),
+                "review_date_summary": review_summary(case_list),
+                "units": UNITS,
+                "duties": rows,
+                "protocols": versions_checked,
+                "legend": legend_rows(),
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    dates = review_summary_line(case_list) if case_list else ""
+    if fmt == "csv":
+        return render([{**r, "review_dates": dates} for r in rows], [*COLUMNS, "review_dates"], fmt)
     if fmt == "html":
         from .policy import html_page
 
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in COLUMNS)
-        body = "".join(
-            "<tr>"
-            + "".join(f"<td>{html.escape('' if r.get(c) is None else str(r.get(c)))}</td>" for c in COLUMNS)
-            + "</tr>"
-            for r in rows
+        review = "".join(
+            f"<tr><td>{html.escape(str(r['as_of_source']))}</td><td>{r['cases']}</td>"
+            f"<td>{html.escape(str(r['as_of']))}</td><td>{html.escape(str(r['which']))}</td></tr>"
+            for r in review_summary(case_list)
         )
         intro = (
-            f"<p>{cases:,} cases. Compliance is duties done on time over duties due by the review date "
-            "(late, not recorded and open count against it; pending and not applicable do not).</p>"
+            f"<p>{count:,} cases. {html.escape(UNITS)}</p>"
+            "<h2>Review dates</h2><p>Pending and open are decided against each case's review date.</p>"
+            '<div class="scroll"><table><tr><th>where it came from</th><th>cases</th><th>review date</th>'
+            f"<th>which cases</th></tr>{review}</table></div>"
+        )
+        versions = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(v[c]))}</td>" for c in _VERSION_COLUMNS) + "</tr>"
+            for v in versions_checked
+        )
+        legend = "".join(
+            f"<tr><td>{html.escape(str(r['kind']))}</td><td>{html.escape(str(r['term']))}</td>"
+            f"<td>{html.escape(str(r['meaning']))}</td></tr>"
+            for r in legend_rows()
         )
         return html_page(
             "Caseload compliance by duty and protocol",
-            intro + _svg_chart(rows) + f"<table><tr>{head}</tr>{body}</table>",
+            intro
+            + "<h2>Compliance by duty</h2>"
+            + _svg_chart(rows)
+            + _html_table(rows)
+            + "<h2>Protocol versions</h2>"
+            + '<div class="scroll"><table><tr>'
+            + "".join(f"<th>{c.replace('_', ' ')}</th>" for c in _VERSION_COLUMNS)
+            + f"</tr>{versions}</table></div>"
+            + f"<h2>Legend</h2><table><tr><th>kind</th><th>term</th><th>meaning</th></tr>{legend}</table>",
         )
-    return render(rows, COLUMNS, fmt, wrap={"duty": 40})
+    markdown = fmt == "markdown"
+    parts = [dates, "", UNITS, ""]
+    parts.append(render(rows, COLUMNS, fmt, wrap={"duty": 32, "version": 12}))
+    if versions_checked:
+        parts.append("\n## Protocol versions\n" if markdown else "\nProtocol versions (grouped by line)")
+        parts.append(render(versions_checked, _VERSION_COLUMNS, fmt, wrap={"dated": 48, "area": 24}))
+    if case_list and len(case_list) <= 50:
+        parts.append("\n## Review dates\n" if markdown else "\nReview dates")
+        parts.append(render(review_rows(case_list), ["case", "as_of", "as_of_source"], fmt))
+    parts.append("\n## Legend\n" if markdown else "\nLegend")
+    parts.append(legend_text() if markdown else render(legend_rows(), LEGEND_COLUMNS, "table", wrap={"meaning": 80}))
+    return "\n".join(parts)
+
+
+_VERSION_COLUMNS = ["protocol", "line", "area", "in_force_from", "dated", "superseded_by"]
+
+
+def _version_rows(corpus: Corpus | None, protocols: list[str]) -> list[dict[str, object]]:
+    if corpus is None:
+        return []
+    known = versions(corpus)
+    return [known[p].as_row() for p in ordered_by_line(corpus, protocols) if p in known]

@@ -1,4 +1,10 @@
-"""Validation reports: findings and the compliance matrix as table, Markdown or JSON."""
+"""Validation reports: findings and the compliance matrix as table, Markdown or JSON.
+
+Every report states each case's review date and where it came from, which protocol version
+was in force when each duty was triggered (so a breach under a superseded version or a peer
+area's protocol is not read as a second breach), and, once, a legend of statuses and
+severities. JSON stays a list of findings (DESIGN.md); each finding carries its case's review
+date and the standing of its protocol version, and ``--matrix`` JSON adds the rest."""
 
 from __future__ import annotations
 
@@ -7,45 +13,191 @@ from datetime import timedelta
 
 from ..cases.reading import Case
 from ..checking.caseload import validate_cases
-from ..checking.compliance import matrix, summary_rows
-from ..checking.validation import CaseResult
+from ..checking.compliance import matrix, outcomes
+from ..checking.in_force import IN_FORCE, ordered_by_line, versions
+from ..checking.validation import CaseResult, Finding, describe_delay
 from ..corpus.loader import Corpus
+from .explain import (
+    LEGEND_COLUMNS,
+    REVIEW_COLUMNS,
+    SHOWN_ORDER,
+    STATUS_LABELS,
+    legend_rows,
+    legend_text,
+    review_fields,
+    review_rows,
+    since,
+    status_label,
+)
 from .formats import render
 
 FINDING_COLUMNS = [
     "case",
     "protocol",
+    "version",
     "provision",
     "severity",
-    "severity_reason",
     "status",
+    "recipient",
     "duty_label",
     "trigger_at",
     "deadline",
     "actual",
-    "late_by",
-    "open_for",
+    "how_late",
 ]
+VERSION_COLUMNS = ["protocol", "line", "area", "in_force_from", "dated", "superseded_by"]
 
 
-def _markdown_findings(results: list[CaseResult]) -> str:
+def standing(corpus: Corpus, protocol: str, when: str | None) -> str:
+    """'in force', 'superseded by X' or 'not yet in force (from D)' for a version at a time."""
+    from datetime import datetime
+
+    known = versions(corpus)
+    version = known.get(protocol)
+    if version is None or not when:
+        return ""
+    moment = datetime.fromisoformat(when)
+    state = version.standing(moment, known)
+    if state == IN_FORCE:
+        return IN_FORCE
+    if state == "superseded":
+        return f"superseded by {version.next}"
+    return f"not yet in force (from {version.start.date().isoformat()})"
+
+
+def finding_row(corpus: Corpus, case: Case, finding: Finding) -> dict[str, object]:
+    """A finding as plain data: the fields DESIGN.md fixes, unchanged, and what explains them."""
+    row = finding.as_row()
+    status = str(row.get("status") or "")
+    shown = status_label(status)
+    row["status_label"] = shown
+    row["recipient"] = ", ".join(finding.recipients)
+    overdue = since(case.as_of, finding.deadline) if shown == "not done by the deadline" else None
+    row["overdue_by"] = describe_delay(overdue) if overdue is not None else None
+    if shown != "late":
+        row["late_by"] = None  # a duty not done is overdue, never 'late by'
+    if shown == "open":
+        opened = since(case.as_of, finding.trigger_at)
+        row["open_for"] = row.get("open_for") or (describe_delay(opened) if opened is not None else None)
+    row.update(review_fields(case))
+    version = versions(corpus).get(finding.protocol)
+    row["line"] = version.line if version else ""
+    row["area"] = version.area if version else ""
+    row["version"] = standing(corpus, finding.protocol, finding.trigger_at)
+    row["how_late"] = (
+        f"late by {row['late_by']}"
+        if row.get("late_by")
+        else f"overdue by {row['overdue_by']}"
+        if row.get("overdue_by")
+        else f"open for {row['open_for']}"
+        if row.get("open_for")
+        else ""
+    )
+    return row
+
+
+def summary(corpus: Corpus, results: list[CaseResult]) -> list[dict[str, object]]:
+    """Per case and protocol: each status counted, and Violations, Warnings and Info apart."""
+    rows = []
+    for result in results:
+        counts = {s: 0 for s in SHOWN_ORDER}
+        for outcome in outcomes(result):
+            counts[status_label(outcome.status)] = counts.get(status_label(outcome.status), 0) + 1
+        severities = {s: sum(1 for f in result.findings if f.severity == s) for s in ("Violation", "Warning", "Info")}
+        rows.append(
+            {
+                "case": result.case.id,
+                "protocol": result.protocol,
+                "version": standing(corpus, result.protocol, result.case.events[0].at.isoformat()),
+                **counts,
+                "Violations": severities["Violation"],
+                "Warnings": severities["Warning"],
+                "Info": severities["Info"],
+            }
+        )
+    return rows
+
+
+def version_rows(corpus: Corpus, protocols: list[str]) -> list[dict[str, object]]:
+    """The protocol versions checked, grouped by line, with their in-force dates."""
+    known = versions(corpus)
+    return [known[p].as_row() for p in ordered_by_line(corpus, protocols) if p in known]
+
+
+def _versions_note(corpus: Corpus, protocols: list[str]) -> str:
+    rows = version_rows(corpus, protocols)
+    lines = {r["line"] for r in rows}
+    areas = {r["area"] for r in rows}
+    note = []
+    if len(rows) > len(lines):
+        note.append(
+            "Versions of one line revise each other: only the version in force when a duty was triggered "
+            "applies; findings under superseded or not-yet-in-force versions are shown for comparison."
+        )
+    if len(areas) > 1:
+        note.append(
+            "Lines of different areas are peers: a case falls under its own area's protocol, so the same "
+            "delay found under several areas' protocols is one delay, not several breaches."
+        )
+    return " ".join(note)
+
+
+def _matrix_rows(corpus: Corpus, results: list[CaseResult], case: Case) -> tuple[list[dict[str, object]], list[str]]:
+    """The case's matrix with its protocol columns grouped by line and headed by their standing."""
+    ordered = ordered_by_line(corpus, [r.protocol for r in results])
+    rows, columns = matrix(sorted(results, key=lambda r: ordered.index(r.protocol)))
+    at = case.events[0].at.isoformat()
+    known = versions(corpus)
+    heads = {p: f"{p} ({standing(corpus, p, at)})" if p in known else p for p in columns[1:]}
+    return [
+        {("duty" if k == "duty" else heads[k]): (v if k == "duty" else _relabel(str(v))) for k, v in row.items()}
+        for row in rows
+    ], [
+        "duty",
+        *heads.values(),
+    ]
+
+
+def _relabel(cell: str) -> str:
+    """A matrix cell with each status shown by its legend name ('not recorded (45)' -> 'not done by the deadline (45)')."""
+    parts = []
+    for part in cell.split("; "):
+        for raw in sorted(STATUS_LABELS, key=len, reverse=True):
+            if part.startswith(raw + " ") or part == raw:
+                part = STATUS_LABELS[raw] + part[len(raw) :]
+                break
+        parts.append(part)
+    return "; ".join(parts)
+
+
+def _markdown_findings(corpus: Corpus, results: list[CaseResult]) -> str:
     lines = []
     for result in results:
-        lines.append(f"## {result.case.id} against {result.protocol}")
+        case = result.case
+        version = standing(corpus, result.protocol, case.events[0].at.isoformat())
+        lines.append(f"## {case.id} against {result.protocol}" + (f" ({version})" if version else ""))
+        lines.append("")
+        lines.append(f"Review date {case.as_of.isoformat()} ({case.review_date_source}).")
         lines.append("")
         if not result.findings:
-            lines.append("No breached or open duties.")
+            lines.append("No duty late, not done by its deadline, or open.")
             lines.append("")
             continue
         for f in result.findings:
+            row = finding_row(corpus, case, f)
             when = (
-                f"due {f.deadline}, done {f.actual or 'not recorded'}"
+                f"due {f.deadline}, done {f.actual or 'not by the review date'}"
                 if f.deadline
-                else f"no deadline; not done by the review date, open for {f.open_for}"
+                else "no deadline; not done by the review date"
             )
-            late = f", late by {f.late_by}" if f.late_by else ""
-            lines.append(f"- **{f.severity}** ({f.status}) {f.duty_label} — {f.protocol} {f.provision}: {when}{late}.")
-            lines.append(f"  Triggered by {f.trigger} at {f.trigger_at}. Severity: {f.severity_reason}.")
+            how = f", {row['how_late']}" if row["how_late"] else ""
+            to = f" (to {row['recipient']})" if row["recipient"] else ""
+            lines.append(
+                f"- **{f.severity}** ({row['status_label']}) {f.duty_label}{to} — {f.protocol} {f.provision}"
+                f"{' [' + str(row['version']) + ']' if row['version'] and row['version'] != IN_FORCE else ''}: "
+                f"{when}{how}."
+            )
+            lines.append(f"  Triggered by {f.trigger} at {f.trigger_at}.")
             lines.append(f"  > {f.quote}")
         lines.append("")
     return "\n".join(lines).rstrip()
@@ -61,39 +213,72 @@ def render_validation(
     engine: str = "reference",
     progress: bool = False,
     endpoint: object | None = None,
+    in_force: bool = False,
 ) -> tuple[str, int]:
-    """The validation output in the chosen format, and the number of violations."""
+    """The validation output in the chosen format, and the number of violations. With
+    ``in_force``, each case keeps only the versions in force when its duties were triggered."""
     results = validate_cases(corpus, cases, protocols, tolerance, engine, progress, endpoint)
-    findings = [f for r in results for f in r.findings]
-    violations = sum(1 for f in findings if f.severity == "Violation")
+    if in_force:
+        from ..checking.in_force import keep_in_force
+
+        results = keep_in_force(corpus, results)
+    by_id = {c.id: c for c in cases}
+    findings = [(r.case, f) for r in results for f in r.findings]
+    violations = sum(1 for _, f in findings if f.severity == "Violation")
+    rows = [finding_row(corpus, by_id.get(c.id, c), f) for c, f in findings]
     if fmt == "json":
-        rows = [f.as_row() for f in findings]
         if with_matrix:
             matrices = {}
             for case in cases:
                 rows_m, _ = matrix([r for r in results if r.case.id == case.id])
                 matrices[case.id] = rows_m
-            return json.dumps(
-                {"findings": rows, "matrix": matrices, "summary": summary_rows(results)}, indent=2, ensure_ascii=False
-            ), violations
+            document = {
+                "findings": rows,
+                "matrix": matrices,
+                "summary": summary(corpus, results),
+                "review_dates": review_rows(cases),
+                "protocols": version_rows(corpus, sorted({r.protocol for r in results})),
+                "legend": legend_rows(),
+            }
+            return json.dumps(document, indent=2, ensure_ascii=False), violations
         return json.dumps(rows, indent=2, ensure_ascii=False), violations
+    checked = sorted({r.protocol for r in results})
+    markdown = fmt == "markdown"
     parts = []
-    if fmt == "markdown":
-        parts.append(_markdown_findings(results))
+    title = "Review dates (pending and open are decided against them)"
+    parts.append(f"## {title}\n" if markdown else title)
+    parts.append(render(review_rows(cases), REVIEW_COLUMNS, fmt))
+    parts.append("")
+    if markdown:
+        parts.append(_markdown_findings(corpus, results))
     else:
+        shown = [{**r, "status": r["status_label"]} for r in rows]
         parts.append(
             render(
-                [f.as_row() for f in findings], FINDING_COLUMNS, "table", wrap={"duty_label": 40, "severity_reason": 30}
+                shown, FINDING_COLUMNS, "table", wrap={"duty_label": 36, "version": 14, "recipient": 18, "status": 12}
             )
         )
     if with_matrix:
         for case in cases:
             case_results = [r for r in results if r.case.id == case.id]
-            rows, columns = matrix(case_results)
-            title = f"Compliance of {case.id} under each protocol (as of {case.as_of.isoformat()})"
-            parts.append(f"\n## {title}\n" if fmt == "markdown" else f"\n{title}")
-            parts.append(render(rows, columns, fmt, wrap={"duty": 30, **{p: 22 for p in columns[1:]}}))
-    summary = summary_rows(results)
-    parts.append("")
-    parts.append(render(summary, list(summary[0].keys()) if summary else [], fmt))
+            if not case_results:
+                continue
+            matrix_rows, columns = _matrix_rows(corpus, case_results, case)
+            title = (
+                f"Compliance of {case.id} under each protocol, grouped by line "
+                f"(review date {case.as_of.isoformat()}, {case.review_date_source})"
+            )
+            parts.append(f"\n## {title}\n" if markdown else f"\n{title}")
+            parts.append(render(matrix_rows, columns, fmt, wrap={"duty": 30, **{p: 22 for p in columns[1:]}}))
+    summary_rows = summary(corpus, results)
+    parts.append("\n## Summary\n" if markdown else "\nSummary (Violations, Warnings and Info counted apart)")
+    parts.append(render(summary_rows, list(summary_rows[0].keys()) if summary_rows else [], fmt))
+    if checked:
+        parts.append("\n## Protocol versions\n" if markdown else "\nProtocol versions (grouped by line)")
+        parts.append(render(version_rows(corpus, checked), VERSION_COLUMNS, fmt, wrap={"dated": 48, "area": 24}))
+        note = _versions_note(corpus, checked)
+        if note:
+            parts.append(note)
+    parts.append("\n## Legend\n" if markdown else "\nLegend")
+    parts.append(legend_text() if markdown else render(legend_rows(), LEGEND_COLUMNS, "table", wrap={"meaning": 80}))
     return "\n".join(parts), violations
