@@ -47,14 +47,16 @@ def run(*args):
 def test_report_counts_add_up_for_every_duty(corpus):
     cases = caseload(60, seed=9)
     results = validate_cases(corpus, cases, ["herts-tc-2016"], timedelta(hours=1), engine="batch")
-    rows = report_rows(results)
+    rows = report_rows(results, corpus)
+    # cases and episodes are counted apart, and each adds up
+    for row in rows:
+        assert row["cases"] == len(cases)
+        assert row["cases_triggered"] + row["cases_not_triggered"] + row["cases_not_applicable"] == len(cases)
+        assert row["episodes"] == row["on_time"] + row["late"] + row["not_done"] + row["open"] + row["pending"]
+        assert row["episodes"] >= row["cases_triggered"]
     confirm = next(r for r in rows if r["provision"] == "8.2" and "in writing" in str(r["duty"]))
-    assert (
-        confirm["triggered"]
-        == confirm["on_time"] + confirm["late"] + confirm["not_recorded"] + confirm["open"] + confirm["pending"]
-    )
-    assert confirm["triggered"] + confirm["not_applicable"] == len(cases)
-    due = confirm["triggered"] - confirm["pending"]
+    assert confirm["cases_triggered"] > 0
+    due = confirm["episodes"] - confirm["pending"]
     assert confirm["compliance"] == round(100 * confirm["on_time"] / due, 1)
     late = [
         f
@@ -74,7 +76,10 @@ def test_report_as_json_and_csv_from_a_csv_caseload(csv_caseload):
     assert all(r["protocol"] == "4lscb-met-2013" for r in data["duties"])
     as_csv = run("validate", str(folder), "--report", "--format", "csv", "--protocol", "4lscb-met-2013", "--quiet")
     header = as_csv.stdout.splitlines()[0]
-    assert header.startswith("protocol,provision,duty,modality,triggered,on_time,late,median_late,worst_late")
+    assert header.startswith(
+        "protocol,version,provision,duty,modality,cases,cases_triggered,cases_not_triggered,cases_not_applicable,"
+        "episodes,on_time,late,median_late,worst_late,not_done,open,pending,compliance,review_dates"
+    )
     assert as_csv.stderr == ""  # no progress bar when stderr is not a terminal
 
 
@@ -92,3 +97,14 @@ def test_csv_and_html_formats_need_the_report(csv_caseload):
     folder, _ = csv_caseload
     result = run("validate", str(folder), "--format", "html")
     assert result.returncode == 2 and "add --report" in result.stderr
+
+
+def test_a_missing_episode_duty_counts_episodes_beside_the_cases_that_had_them(corpus):
+    # the looked-after children who go missing several times: more episodes than cases
+    cases = caseload(40, seed=3)
+    results = validate_cases(corpus, cases, ["4lscb-met-2013"], timedelta(hours=1), engine="batch")
+    rows = report_rows(results, corpus)
+    interview = next(r for r in rows if r["provision"] == "5.3.1")
+    assert interview["episodes"] > interview["cases_triggered"] > 0
+    assert interview["cases"] == 40
+    assert interview["cases_triggered"] + interview["cases_not_triggered"] + interview["cases_not_applicable"] == 40
