@@ -794,7 +794,7 @@ def read_caseload_csv(folder: Path, as_of: datetime | None = None) -> list[Case]
                 if case_id not in by_case:
                     hint = "" if case_id in faulty else _suggest_case(case_id, by_case)
                     raise InputError(f"case {case_id!r} has no events in events.csv{hint}", child_shown, number)
-                children[case_id] = _Value(
+                child = _Value(
                     {
                         name: _Value(_csv_scalar(value, CHILD_FIELDS[name]), f"{number}:{child_header.index(name) + 1}")
                         for name, value in fields.items()
@@ -802,7 +802,12 @@ def read_caseload_csv(folder: Path, as_of: datetime | None = None) -> list[Case]
                     },
                     number,
                 )
-                _child(children[case_id], child_shown)  # checked here, so a fault names children.csv
+                try:
+                    _child(child, child_shown)  # checked here, so a fault names children.csv
+                except InputError:
+                    faulty.add(case_id)  # reported once, here; the case is not built
+                    raise
+                children[case_id] = child
     cases = []
     for case_id in sorted(by_case):
         if case_id in faulty:
