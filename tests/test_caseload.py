@@ -153,6 +153,7 @@ def test_a_folder_with_two_files_for_one_case_checks_both_under_ids_made_unique_
     assert "case-017" not in ids and len(set(ids)) == len(ids)
     yaml_case = next(c for c in cases if c.id.endswith(".yaml"))
     ttl_case = next(c for c in cases if c.id.endswith(".ttl"))
+
     def timeline(case):
         return [(e.at, e.type, e.by, e.to, e.channel, e.category) for e in case.events]
 

@@ -648,6 +648,12 @@ def read_cases(paths: Iterable[str | Path], as_of: datetime | None = None) -> li
     return unique_ids([read_any_case(path, as_of) for path in paths])[0]
 
 
+def read_caseloads(paths: Iterable[str | Path], as_of: datetime | None = None) -> tuple[list[Case], list[str]]:
+    """Read several caseloads (files or folders) as one: the cases, ids made unique across them
+    all, and the notes saying which ids were shared (unique_ids)."""
+    return unique_ids([case for path in paths for case in _read_caseload(Path(path), as_of)])
+
+
 def unique_ids(cases: list[Case]) -> tuple[list[Case], list[str]]:
     """Every case is checked, even when two files give the same id (the same case written in
     YAML and Turtle, or two reviewers' copies): each such case is shown as ``id@file-name``
@@ -834,11 +840,15 @@ def _suggest_case(case_id: str, known: dict[str, object]) -> str:
 
 def read_caseload(path: str | Path, as_of: datetime | None = None) -> list[Case]:
     """Read a caseload: one case file, a folder of case files (*.yaml, *.yml, *.ttl), or a
-    folder holding events.csv (+ children.csv). Case ids must be unique; nothing is skipped:
-    a folder that mixes the two kinds, or holds a CSV file that would not be read, is refused."""
+    folder holding events.csv (+ children.csv). Nothing is skipped: a folder that mixes the two
+    kinds, or holds a CSV file that would not be read, is refused; files that share a case id are
+    all read, each id made unique with its file name (unique_ids)."""
+    return unique_ids(_read_caseload(Path(path), as_of))[0]
+
+
+def _read_caseload(path: Path, as_of: datetime | None) -> list[Case]:
     import stat
 
-    path = Path(path)
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
@@ -871,4 +881,4 @@ def read_caseload(path: str | Path, as_of: datetime | None = None) -> list[Case]
         )
     if not case_files:
         raise InputError(f"folder holds no case files ({', '.join(suffixes)}) and no events.csv", str(path))
-    return read_cases(case_files, as_of)
+    return [read_any_case(f, as_of) for f in case_files]

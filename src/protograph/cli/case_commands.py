@@ -126,7 +126,7 @@ def validate_command(
     CASES are case files (YAML, or Turtle, RDF/XML or JSON-LD), folders of them, or folders holding events.csv
     (+ children.csv).
     Exit status: 0 no violations (warnings and information allowed), 1 violations, 2 bad input."""
-    from ..cases.reading import parse_time, read_caseload, unique_ids
+    from ..cases.reading import parse_time, read_caseloads
     from ..reports.findings import render_validation
 
     if salt_file is not None and not pseudonymise:
@@ -137,8 +137,7 @@ def validate_command(
         salt = salt_from(salt_file)
     tolerance_value = _parse_tolerance(tolerance)
     when = parse_time(as_of, None, None, "--as-of") if as_of else None
-    loaded = [case for path in cases for case in read_caseload(path, when)]
-    loaded, notes = unique_ids(loaded)
+    loaded, notes = read_caseloads(cases, when)
     for note in notes:
         click.echo(f"protograph: note: {note}", err=True)
     if pseudonymise:  # before validation, so no output of any format can show an original id

@@ -167,9 +167,10 @@ def _svg_chart(rows: list[dict[str, object]]) -> str:
 
 NUMERIC_TD = '<td class="n">'
 _TABLE_CSS = (
-    "<style>.scroll{overflow-x:auto;max-width:100%}.caseload{font-size:.85rem;width:100%;table-layout:auto}"
-    ".caseload td,.caseload th{overflow-wrap:anywhere}.caseload th{white-space:normal}"
-    ".caseload td.n{text-align:right;white-space:nowrap}.caseload th.group{text-align:center}</style>"
+    "<style>body{max-width:min(96vw,86rem)}.scroll{overflow-x:auto;max-width:100%}"
+    ".caseload{font-size:.82rem;width:100%;table-layout:auto}"
+    ".caseload td,.caseload th{overflow-wrap:break-word;word-break:normal;padding:.3rem .35rem}"
+    ".caseload td:nth-child(4){min-width:18rem}.caseload td.n{text-align:right;white-space:nowrap}.caseload th.group{text-align:center}</style>"
 )
 
 
