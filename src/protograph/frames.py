@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 from .cases.reading import Case, read_any_case
 from .checking.caseload import validate_cases
-from .checking.compliance import STATUS_ORDER
 from .checking.compliance import matrix as matrix_rows
 from .checking.compliance import outcomes as outcome_rows
 from .checking.deadlines import DEFAULT_IMMEDIATE_TOLERANCE
@@ -35,7 +34,7 @@ STATUS_COLOURS = {
     "met": "#2e7d32",
     "pending": "#9e9e9e",
     "late": "#ef6c00",
-    "not recorded": "#c62828",
+    "not done by the deadline": "#c62828",
     "open": "#6a1b9a",
 }
 
@@ -58,10 +57,88 @@ def read_case(path: str | Path, as_of: datetime | None = None, salt: str | bytes
 
 
 def _protocols(corpus: Corpus, protocols: str | list[str] | None) -> list[str]:
-    if protocols is None or protocols == "all":
+    if protocols is None or protocols in ("all", "in-force"):
         return corpus.ids()
     chosen = [protocols] if isinstance(protocols, str) else list(protocols)
     return [corpus.info(p).id for p in chosen]
+
+
+def _results(
+    corpus: Corpus, case: Case, protocols: str | list[str] | None, tolerance: timedelta, area: str | None = None
+) -> list:
+    """Validate one case; ``protocols="in-force"`` keeps, for each line, the version in force
+    when each duty was triggered, and ``area`` keeps one line (an area or a version id)."""
+    chosen = _protocols(corpus, protocols)
+    if area is not None:
+        from .checking.in_force import select_area
+
+        in_area = select_area(corpus, area)
+        chosen = [p for p in chosen if p in in_area]
+    results = validate_cases(corpus, [case], chosen, tolerance)
+    if protocols == "in-force":
+        from .checking.in_force import keep_in_force
+
+        results = keep_in_force(corpus, results)
+    return results
+
+
+TIME_COLUMNS = ("trigger_at", "deadline", "actual", "as_of")
+DURATION_COLUMNS = ("late_by", "overdue_by", "open_for")
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Times as tz-aware datetimes (UTC), lateness as Timedelta, statuses as an ordered
+    categorical named as the legend names them; the text forms stay only in ``*_text`` columns."""
+    import pandas as pd
+
+    from .reports.explain import SHOWN_ORDER, status_label
+
+    for column in TIME_COLUMNS:
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column], utc=True)
+    if "status" in frame:
+        frame["status"] = pd.Categorical(
+            [status_label(str(s)) for s in frame["status"]], categories=SHOWN_ORDER, ordered=True
+        )
+    if {"deadline", "actual", "as_of", "trigger_at", "status"} <= set(frame.columns):
+        late = frame["status"] == "late"
+        overdue = frame["status"] == "not done by the deadline"
+        opened = frame["status"] == "open"
+        frame["late_by"] = (frame["actual"] - frame["deadline"]).where(late)
+        frame["overdue_by"] = (frame["as_of"] - frame["deadline"]).where(overdue)
+        frame["open_for"] = (frame["as_of"] - frame["trigger_at"]).where(opened)
+        for column in DURATION_COLUMNS:
+            frame[column] = pd.to_timedelta(frame[column])
+    return frame
+
+
+def _with_review(rows: list[dict[str, object]], case: Case) -> list[dict[str, object]]:
+    return [{**row, "as_of": case.as_of.isoformat(), "as_of_source": case.review_date_source} for row in rows]
+
+
+FINDING_COLUMNS = [
+    "protocol",
+    "version",
+    "provision",
+    "severity",
+    "status",
+    "recipient",
+    "duty_label",
+    "trigger",
+    "trigger_at",
+    "deadline",
+    "actual",
+    "late_by",
+    "overdue_by",
+    "open_for",
+    "as_of",
+    "as_of_source",
+    "modality",
+    "message",
+    "quote",
+    "duty",
+    "case",
+]
 
 
 def findings(
@@ -69,33 +146,22 @@ def findings(
     case: Case,
     protocols: str | list[str] | None = None,
     tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE,
+    area: str | None = None,
 ) -> pd.DataFrame:
-    """Every breached or open duty of the case, one row a finding, most serious first."""
+    """Every late, overdue or open duty of the case, one row a finding, most serious first.
+
+    ``protocols``: an id, a list, ``"all"`` (default) or ``"in-force"`` (per line, the version
+    in force when each duty was triggered); ``area`` keeps one line. Times are tz-aware
+    datetimes, ``late_by`` / ``overdue_by`` / ``open_for`` Timedeltas (NaT where they do not
+    apply), ``status`` an ordered categorical; ``readable(frame)`` gives the text forms."""
     import pandas as pd
 
-    results = validate_cases(corpus, [case], _protocols(corpus, protocols), tolerance)
-    rows = [f.as_row() for r in results for f in r.findings]
-    columns = [
-        "protocol",
-        "provision",
-        "severity",
-        "severity_reason",
-        "status",
-        "duty_label",
-        "trigger",
-        "trigger_at",
-        "deadline",
-        "actual",
-        "late_by",
-        "open_for",
-        "modality",
-        "recipients",
-        "message",
-        "quote",
-        "duty",
-        "case",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    from .reports.findings import finding_row
+
+    results = _results(corpus, case, protocols, tolerance, area)
+    rows = [finding_row(corpus, case, f) for r in results for f in r.findings]
+    frame = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    return _typed(frame)
 
 
 def outcomes(
@@ -103,18 +169,37 @@ def outcomes(
     case: Case,
     protocols: str | list[str] | None = None,
     tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE,
+    area: str | None = None,
 ) -> pd.DataFrame:
-    """Every checkable duty's outcome for the case: met, late, not recorded, open,
-    pending or not applicable (with the reason)."""
+    """Every checkable duty's outcome for the case: met, late, not done by the deadline, open,
+    pending or not applicable (with the reason); typed as ``findings`` is."""
     import pandas as pd
 
-    results = validate_cases(corpus, [case], _protocols(corpus, protocols), tolerance)
-    rows = [o.as_row() for r in results for o in outcome_rows(r)]
+    results = _results(corpus, case, protocols, tolerance, area)
+    rows = _with_review([o.as_row() for r in results for o in outcome_rows(r)], case)
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    frame["status"] = pd.Categorical(frame["status"], categories=STATUS_ORDER, ordered=True)
+    frame = _typed(frame)
     return frame.sort_values(["protocol", "status", "provision", "duty"]).reset_index(drop=True)
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for display only: times as ISO text, durations as '1 d 2 h 5 min', blanks empty."""
+    from .checking.validation import describe_delay
+
+    shown = frame.copy()
+    for column in TIME_COLUMNS:
+        if column in shown:
+            shown[column] = [t.isoformat() if t is not None and t == t else "" for t in shown[column]]
+    for column in DURATION_COLUMNS:
+        if column in shown:
+            shown[column] = [
+                describe_delay(d.to_pytimedelta()) if d == d and d is not None else "" for d in shown[column]
+            ]
+    if "status" in shown:
+        shown["status"] = shown["status"].astype(str)
+    return shown
 
 
 def matrix(
@@ -123,11 +208,17 @@ def matrix(
     protocols: str | list[str] | None = None,
     tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE,
     include_not_applicable: bool = False,
+    area: str | None = None,
 ) -> pd.DataFrame:
-    """The protocol × duty matrix: a row per (action, trigger), a column per protocol."""
+    """The protocol × duty matrix: a row per (action, trigger), a column per protocol, the
+    columns grouped by line (versions oldest first)."""
     import pandas as pd
 
-    results = validate_cases(corpus, [case], _protocols(corpus, protocols), tolerance)
+    from .checking.in_force import ordered_by_line
+
+    results = _results(corpus, case, protocols, tolerance, area)
+    order = ordered_by_line(corpus, [r.protocol for r in results])
+    results.sort(key=lambda r: order.index(r.protocol))
     rows, columns = matrix_rows(results, include_not_applicable)
     return pd.DataFrame(rows, columns=columns).set_index("duty")
 
@@ -139,6 +230,16 @@ def timescales(corpus: Corpus, protocols: str | list[str] | None = None) -> pd.D
     return pd.DataFrame([t.as_row() for t in timescale_records(corpus, _protocols(corpus, protocols))])
 
 
+def _wrap(text: str, width: int, lines: int) -> str:
+    """Wrap at word boundaries (never mid-word); past ``lines`` lines, end with '…'."""
+    import textwrap
+
+    wrapped = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    if len(wrapped) > lines:
+        wrapped = [*wrapped[: lines - 1], textwrap.shorten(" ".join(wrapped[lines - 1 :]), width, placeholder=" …")]
+    return "\n".join(wrapped)
+
+
 def plot_timeline(
     corpus: Corpus,
     case: Case,
@@ -147,55 +248,113 @@ def plot_timeline(
     ax: object | None = None,
 ) -> Figure:
     """Plot the case's events and, for each triggered duty of one protocol, a bar from
-    trigger to deadline coloured by outcome, with a marker where it was done."""
+    trigger to deadline coloured by outcome, with a marker where it was done.
+
+    The figure is returned and never registered with pyplot, so a notebook shows it once
+    (as a cell's last value) and never twice. Duty labels wrap at word boundaries; event
+    labels are set in lanes below the duties so that no two overlap, however close in time.
+    ``protocol`` may be ``"in-force"``: the version of each line in force at the first event
+    is plotted if only one line applies, else pass a version id."""
     import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     frame = outcomes(corpus, case, protocol, tolerance)
-    frame = frame[frame["status"] != "not applicable"]
-    figure, axis = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(11, 0.45 * (len(frame) + 4) + 1))
-    labels = []
-    for row_index, row in enumerate(frame.itertuples()):
-        start = datetime.fromisoformat(row.trigger_at)
-        colour = STATUS_COLOURS.get(str(row.status), "#607d8b")
-        if isinstance(row.deadline, str):
-            end = datetime.fromisoformat(row.deadline)
-            axis.barh(
-                row_index,
-                mdates.date2num(end) - mdates.date2num(start),
-                left=mdates.date2num(start),
-                height=0.5,
-                color=colour,
-                alpha=0.35,
-                edgecolor=colour,
-            )
-            axis.plot([mdates.date2num(end)], [row_index], marker="|", markersize=14, color=colour)
+    frame = frame[frame["status"] != "not applicable"] if not frame.empty else frame
+    labels = [f"{row.provision} {_wrap(str(row.duty_label), 44, 3)} [{row.status}]" for row in frame.itertuples()]
+    heights = [label.count("\n") + 1 for label in labels]
+    duty_rows = sum(heights) * 0.17 + 0.25 * len(labels)
+    events_height = 0.5 + 0.22 * min(len(case.events), 12)
+    if ax is not None:  # the duties on the caller's axes, the events in lanes just below them
+        figure, axis = ax.figure, ax  # type: ignore[attr-defined]
+        if getattr(figure.canvas, "get_renderer", None) is None:
+            FigureCanvasAgg(figure)
+        lanes_axis = axis.inset_axes([0, -0.55, 1, 0.42], sharex=axis)  # type: ignore[attr-defined]
+    else:
+        figure = Figure(figsize=(13, max(3.0, duty_rows + events_height + 1.2)))
+        FigureCanvasAgg(figure)
+        grid = figure.add_gridspec(2, 1, height_ratios=[max(duty_rows, 0.8), events_height], hspace=0.08)
+        axis = figure.add_subplot(grid[0])
+        lanes_axis = figure.add_subplot(grid[1], sharex=axis)
+        figure.subplots_adjust(left=0.3, right=0.98, top=0.94, bottom=0.08)
+    y = 0.0
+    ticks = []
+    for (_, row), height in zip(frame.iterrows(), heights, strict=True):
+        y += 0.5 + 0.25 * height
+        ticks.append(y)
+        start = mdates.date2num(row["trigger_at"])
+        colour = STATUS_COLOURS.get(str(row["status"]), "#607d8b")
+        if row["deadline"] is not None and row["deadline"] == row["deadline"]:  # not NaT
+            end = mdates.date2num(row["deadline"])
+            axis.barh(y, end - start, left=start, height=0.5, color=colour, alpha=0.35, edgecolor=colour)
+            axis.plot([end], [y], marker="|", markersize=14, color=colour)
         else:
-            axis.plot([mdates.date2num(start)], [row_index], marker=">", color=colour)
-        if isinstance(row.actual, str):
-            axis.plot([mdates.date2num(datetime.fromisoformat(row.actual))], [row_index], marker="o", color=colour)
-        labels.append(f"{row.provision} {str(row.duty_label)[:55]} [{row.status}]")
-    event_row = len(labels)
-    for index, event in enumerate(case.events):
-        x = mdates.date2num(event.at)
-        axis.plot([x], [event_row], marker="D", color="#263238")
-        axis.annotate(
-            event.type,
-            (x, event_row),
-            textcoords="offset points",
-            xytext=(0, -14 - 11 * (index % 3)),
-            fontsize=7,
-            ha="center",
-        )
-    labels.append("case events")
-    axis.set_yticks(range(len(labels)), labels, fontsize=8)
-    axis.invert_yaxis()
-    axis.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %H:%M"))
+            axis.plot([start], [y], marker=">", color=colour)
+        if row["actual"] is not None and row["actual"] == row["actual"]:
+            axis.plot([mdates.date2num(row["actual"])], [y], marker="o", color=colour)
+        y += 0.25 * height
+    axis.set_yticks(ticks, labels, fontsize=8)
+    axis.set_ylim(y + 0.5, -0.2)
     axis.axvline(mdates.date2num(case.as_of), color="#455a64", linestyle="--", linewidth=1)
-    axis.set_title(f"{case.id} against {protocol}: deadlines (bars), done (dots), review date (dashed)")
-    figure.autofmt_xdate()
-    figure.tight_layout()
+    axis.set_title(
+        f"{case.id} against {protocol}: deadlines (bars), done (dots), "
+        f"review date {case.as_of:%d %b %Y %H:%M}, {case.review_date_source} (dashed line)",
+        fontsize=10,
+    )
+    moments = [e.at for e in case.events] + [case.as_of]
+    for column in ("trigger_at", "deadline", "actual"):
+        if not frame.empty:
+            moments += [t.to_pydatetime() for t in frame[column] if t == t and t is not None]
+    first, last = mdates.date2num(min(moments)), mdates.date2num(max(moments))
+    pad = max((last - first) * 0.03, 1 / 48)
+    axis.set_xlim(first - pad, last + pad)
+    _event_lanes(figure, lanes_axis, case)
+    lanes_axis.axvline(mdates.date2num(case.as_of), color="#455a64", linestyle="--", linewidth=1)
+    axis.tick_params(axis="x", labelbottom=False)
+    lanes_axis.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%H:%M"))
+    for label in lanes_axis.get_xticklabels():
+        label.set_fontsize(8)
     return figure
+
+
+def _event_lanes(figure: Figure, axis: object, case: Case) -> None:
+    """Each event a diamond on the top line of ``axis`` and its label in the first lane below
+    where it overlaps no label already placed (measured with the renderer, not guessed)."""
+    import matplotlib.dates as mdates
+
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    base = 0.0
+    axis.set_ylim(-0.5 - 0.9 * min(len(case.events), 12), 0.6)  # type: ignore[attr-defined]
+    placed: list[list[object]] = []
+    for event in case.events:
+        x = mdates.date2num(event.at)
+        label = event.type + (f" → {event.to}" if event.to else "")
+        axis.plot([x], [base], marker="D", color="#263238", markersize=5)  # type: ignore[attr-defined]
+        lane = 0
+        while True:
+            lane_y = base - 0.9 * (lane + 1)
+            text = axis.text(  # type: ignore[attr-defined]
+                x,
+                lane_y,
+                label,
+                fontsize=7,
+                ha="center",
+                va="center",
+                zorder=3,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+            )
+            box = text.get_window_extent(renderer).expanded(1.06, 1.1)
+            if lane >= len(placed):
+                placed.append([])
+            if not any(box.overlaps(other) for other in placed[lane]):
+                placed[lane].append(box)
+                axis.plot([x, x], [base, lane_y + 0.3], color="#b0bec5", linewidth=0.6, zorder=0)  # type: ignore[attr-defined]
+                break
+            text.remove()
+            lane += 1
+    lanes = max(len(placed), 1)
+    axis.set_ylim(base - 0.9 * lanes - 0.6, base + 0.6)  # type: ignore[attr-defined]
+    axis.set_yticks([base], ["case events"], fontsize=8)  # type: ignore[attr-defined]
 
 
 def conflicts(corpus: Corpus, protocols: str | list[str] | None = None, kinds: list[str] | None = None) -> pd.DataFrame:
