@@ -145,3 +145,19 @@ def test_plot_timeline_is_drawn_once_and_keeps_a_dozen_labels_legible(corpus, tm
         label = tick.get_text().replace("\n", " ").rsplit(" [", 1)[0]  # without the status
         for word in label.split()[1:]:  # after the provision
             assert word in words or word == "…", word
+
+
+def test_a_timeline_as_a_cells_last_line_is_shown_once_in_a_real_kernel(tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell(
+            f"from protograph import frames\ncorpus = frames.load()\ncase = frames.read_case({str(CASE)!r})"
+        ),
+        nbformat.v4.new_code_cell('frames.plot_timeline(corpus, case, "4lscb-met-2013")'),
+    ]
+    NotebookClient(notebook, timeout=300, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    images = [o for o in notebook.cells[1].outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 1, notebook.cells[1].outputs

@@ -255,10 +255,15 @@ def plot_timeline(
     labels are set in lanes below the duties so that no two overlap, however close in time.
     ``protocol`` may be ``"in-force"``: the version of each line in force at the first event
     is plotted if only one line applies, else pass a version id."""
+    import matplotlib
     import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    # Load the session's backend (in Jupyter, the inline one registers how a returned Figure is
+    # shown) without creating the figure through pyplot, which would draw it a second time.
+    plt.switch_backend(matplotlib.get_backend())
     frame = outcomes(corpus, case, protocol, tolerance)
     frame = frame[frame["status"] != "not applicable"] if not frame.empty else frame
     labels = [f"{row.provision} {_wrap(str(row.duty_label), 44, 3)} [{row.status}]" for row in frame.itertuples()]
