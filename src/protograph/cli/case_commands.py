@@ -50,7 +50,8 @@ def choose_engine(cases: list, asked: str | None) -> str:
 @click.option(
     "--report",
     is_flag=True,
-    help="The caseload report: per protocol and duty, cases on time, late, open; compliance %.",
+    help="The caseload report: per protocol and duty, cases (triggered, not triggered, not applicable) and "
+    "episodes (on time, late, not done by the deadline, open, pending); compliance %.",
 )
 @click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the output to this file.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -160,7 +161,7 @@ def validate_command(
         engine = "batch"
     if report:
         from ..checking.caseload import validate_cases
-        from ..reports.caseload import render_report, report_rows
+        from ..reports.caseload import render_report, report_rows, severity_counts
 
         results = validate_cases(corpus, loaded, protocols, tolerance_value, engine, not quiet, server)
         if in_force:
@@ -168,7 +169,8 @@ def validate_command(
 
             results = keep_in_force(corpus, results)
         violations = sum(1 for r in results for f in r.findings if f.severity == "Violation")
-        emit(render_report(report_rows(results, corpus), fmt, loaded, corpus), output, f"{len(loaded)} cases")
+        text = render_report(report_rows(results, corpus), fmt, loaded, corpus, severity_counts(results))
+        emit(text, output, f"{len(loaded)} cases")
         return 1 if violations else 0
     if fmt in ("csv", "html"):
         raise click.UsageError(f"--format {fmt} is for the caseload report: add --report")

@@ -195,8 +195,22 @@ def _html_table(rows: list[dict[str, object]]) -> str:
     return f'{_TABLE_CSS}<div class="scroll"><table class="caseload">{groups}<tr>{head}</tr>{body}</table></div>'
 
 
+def severity_counts(results: list[CaseResult]) -> dict[str, int]:
+    """Findings of the caseload by severity, each counted apart."""
+    counts = {"Violations": 0, "Warnings": 0, "Info": 0}
+    names = {"Violation": "Violations", "Warning": "Warnings", "Info": "Info"}
+    for result in results:
+        for finding in result.findings:
+            counts[names.get(finding.severity, finding.severity)] = counts.get(names.get(finding.severity, ""), 0) + 1
+    return counts
+
+
 def render_report(
-    rows: list[dict[str, object]], fmt: str, cases: list[Case] | int, corpus: Corpus | None = None
+    rows: list[dict[str, object]],
+    fmt: str,
+    cases: list[Case] | int,
+    corpus: Corpus | None = None,
+    severities: dict[str, int] | None = None,
 ) -> str:
     """The caseload report in the chosen format: review dates, the duty rows, the protocol
     versions (grouped by line) and the legend."""
@@ -212,6 +226,7 @@ def render_report(
         return json.dumps(
             {
                 "cases": count,
+                "findings_by_severity": severities or {},
                 "review_dates": review_rows(case_list),
                 "review_date_summary": review_summary(case_list),
                 "units": UNITS,
@@ -223,6 +238,11 @@ def render_report(
             ensure_ascii=False,
         )
     dates = review_summary_line(case_list) if case_list else ""
+    found = (
+        "Findings: " + ", ".join(f"{n} {name}" for name, n in severities.items()) + " (counted apart)."
+        if severities is not None
+        else ""
+    )
     if fmt == "csv":
         return render([{**r, "review_dates": dates} for r in rows], [*COLUMNS, "review_dates"], fmt)
     if fmt == "html":
@@ -234,7 +254,7 @@ def render_report(
             for r in review_summary(case_list)
         )
         intro = (
-            f"<p>{count:,} cases. {html.escape(UNITS)}</p>"
+            f"<p>{count:,} cases. {html.escape(found)} {html.escape(UNITS)}</p>"
             "<h2>Review dates</h2><p>Pending and open are decided against each case's review date.</p>"
             '<div class="scroll"><table><tr><th>where it came from</th><th>cases</th><th>review date</th>'
             f"<th>which cases</th></tr>{review}</table></div>"
@@ -261,7 +281,7 @@ def render_report(
             + f"<h2>Legend</h2><table><tr><th>kind</th><th>term</th><th>meaning</th></tr>{legend}</table>",
         )
     markdown = fmt == "markdown"
-    parts = [dates, "", UNITS, ""]
+    parts = [dates, "", found, UNITS, ""] if found else [dates, "", UNITS, ""]
     parts.append(render(rows, COLUMNS, fmt, wrap={"duty": 32, "version": 12}))
     if versions_checked:
         parts.append("\n## Protocol versions\n" if markdown else "\nProtocol versions (grouped by line)")

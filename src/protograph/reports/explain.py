@@ -105,12 +105,12 @@ def review_summary(cases: Sequence[Case], listed: int = 8) -> list[dict[str, obj
 
 
 def review_summary_line(cases: Sequence[Case]) -> str:
-    """One line: 'review date 2025-01-31T00:00:00+00:00 (given for the run) for all 30 cases' or the groups."""
+    """One line: 'Review dates (…): given for the run: 28 cases, 2025-01-31T00:00:00+00:00; given in the case: …'."""
     parts = [
-        f"{r['as_of']} ({r['as_of_source']}) for {r['cases']} case{'s' if r['cases'] != 1 else ''}"
+        f"{r['as_of_source']}: {r['cases']} case{'s' if r['cases'] != 1 else ''}, {r['as_of']}"
         for r in review_summary(cases)
     ]
-    return "Review date: " + "; ".join(parts)
+    return "Review dates (pending and open are decided against them): " + "; ".join(parts)
 
 
 # --- durations --------------------------------------------------------------------------------
