@@ -139,6 +139,8 @@ def validate_command(
     tolerance_value = _parse_tolerance(tolerance)
     when = parse_time(as_of, None, None, "--as-of") if as_of else None
     loaded, notes = read_caseloads(cases, when)
+    if pseudonymise and notes:  # the note names case ids and files: personal data
+        notes = [f"{len(notes)} case id(s) are shared by several files: each file is checked under its own id"]
     for note in notes:
         click.echo(f"protograph: note: {note}", err=True)
     if pseudonymise:  # before validation, so no output of any format can show an original id
