@@ -180,8 +180,11 @@ def test_no_case_id_event_id_note_or_file_name_reaches_any_output(caseload, args
         assert "zaynab-qorvash-2009" in named and "okafor-brightwell-ada" in named
         pseudonyms = set(re.findall(r"case-[0-9a-f]{12}\b", hidden.stdout))
         assert len(pseudonyms) == len(REAL_CASES) + 2
-    else:  # the caseload report counts cases and names none: the same bytes either way
-        assert hidden.stdout == plain.stdout
+    else:  # the caseload report counts cases; its review dates name them, by pseudonym only
+        if "csv" not in args:
+            assert re.findall(r"case-[0-9a-f]{12}\b", hidden.stdout)
+        if "json" in args:
+            assert json.loads(hidden.stdout)["duties"] == json.loads(plain.stdout)["duties"]
 
 
 def test_the_output_file_holds_pseudonyms_only(caseload, tmp_path):
@@ -299,7 +302,8 @@ def test_frames_read_case_with_a_salt_gives_frames_without_personal_data(corpus,
     assert case.id == Pseudonymiser(SALT)("case", "milo-trevennick-sw4471")
     found = frames.findings(corpus, case, "herts-tc-2016")
     assert list(found["case"].unique()) == [case.id]
-    assert ("8.2", "late", "12 h") in set(zip(found["provision"], found["status"], found["late_by"], strict=True))
+    shown = frames.readable(found)
+    assert ("8.2", "late", "12 h") in set(zip(shown["provision"], shown["status"], shown["late_by"], strict=True))
     assert_no_secret(found.to_csv() + frames.outcomes(corpus, case).to_csv() + repr(case), secrets)
 
 
