@@ -207,6 +207,9 @@ def test_protocol_all_marks_superseded_versions_and_the_area_narrows_to_a_line(t
     positions = [matrix_head.index(h) for h in heads]
     assert positions == sorted(positions)  # grouped by line, versions oldest first
     assert "Lines of different areas are peers" in table.replace("\n", " ")
+    in_force = sum(1 for f in findings if f["version"] == IN_FORCE and f["severity"] == "Violation")
+    assert f"Under the versions in force when each duty was triggered: {in_force} Violations" in table
+    assert "Under superseded or not-yet-in-force versions, shown for comparison and not further breaches" in table
     herts = json.loads(
         run_protograph(
             ["validate", "--format", "json", "--protocol", "in-force", "--area", "Hertfordshire", case], tmp_path

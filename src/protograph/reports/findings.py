@@ -158,6 +158,25 @@ def _matrix_rows(corpus: Corpus, results: list[CaseResult], case: Case) -> tuple
     ]
 
 
+def _standing_line(rows: list[dict[str, object]]) -> str:
+    """Findings under the versions in force, and apart those under superseded or not-yet-in-force
+    versions, so the same delay under three versions of a line is not read as three breaches."""
+
+    def counts(selected: list[dict[str, object]]) -> str:
+        by = {s: sum(1 for r in selected if r["severity"] == s) for s in ("Violation", "Warning", "Info")}
+        return f"{by['Violation']} Violations, {by['Warning']} Warnings, {by['Info']} Info"
+
+    current = [r for r in rows if r.get("version") == IN_FORCE]
+    other = [r for r in rows if r.get("version") != IN_FORCE]
+    line = f"Under the versions in force when each duty was triggered: {counts(current)}."
+    if other:
+        line += (
+            f" Under superseded or not-yet-in-force versions, shown for comparison and not further breaches: "
+            f"{counts(other)}."
+        )
+    return line
+
+
 def _relabel(cell: str) -> str:
     """A matrix cell with each status shown by its legend name ('not recorded (45)' -> 'not done by the deadline (45)')."""
     parts = []
@@ -273,6 +292,7 @@ def render_validation(
     summary_rows = summary(corpus, results)
     parts.append("\n## Summary\n" if markdown else "\nSummary (Violations, Warnings and Info counted apart)")
     parts.append(render(summary_rows, list(summary_rows[0].keys()) if summary_rows else [], fmt))
+    parts.append(_standing_line(rows))
     if checked:
         parts.append("\n## Protocol versions\n" if markdown else "\nProtocol versions (grouped by line)")
         parts.append(render(version_rows(corpus, checked), VERSION_COLUMNS, fmt, wrap={"dated": 48, "area": 24}))
