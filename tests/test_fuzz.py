@@ -29,7 +29,7 @@ from protograph.cases.reading import Case, event_type_ids, read_any_case, read_c
 from protograph.checking.batch import validate_batch
 from protograph.checking.caseload import validate_cases
 from protograph.checking.validation import Finding
-from protograph.errors import InputError
+from protograph.errors import InputError, InputErrors
 
 DATA = Path(__file__).parent / "data" / "cases"
 YAML_CASES = sorted(DATA.glob("*.yaml"))
@@ -76,10 +76,14 @@ def read_then_validate(check, read, path: Path) -> list[Case] | None:
     try:
         cases = read(path)
     except InputError as error:
-        message = str(error)
-        assert "\n" not in message and "\r" not in message, message
+        # a CSV caseload reports up to 20 faults at once (InputErrors): each is one line
+        faults = error.errors if isinstance(error, InputErrors) else [error]
+        assert 1 <= len(faults) <= InputErrors.MAX_REPORTED and (len(faults) > 1) == isinstance(error, InputErrors)
         folder = path if path.is_dir() else path.parent
-        assert message.startswith(str(folder)), message
+        for fault in faults:
+            message = str(fault)
+            assert "\n" not in message and "\r" not in message, message
+            assert message.startswith(str(folder)), message
         return None
     cases = [cases] if isinstance(cases, Case) else cases
     results = check(cases)

@@ -302,9 +302,10 @@ def plot_timeline(
     axis.set_ylim(y + 0.5, -0.2)
     axis.axvline(mdates.date2num(case.as_of), color="#455a64", linestyle="--", linewidth=1)
     axis.set_title(
-        f"{case.id} against {protocol}: deadlines (bars), done (dots), "
-        f"review date {case.as_of:%d %b %Y %H:%M}, {case.review_date_source} (dashed line)",
+        f"{case.id} against {protocol}\ndeadlines (bars), done (dots); dashed line: review date "
+        f"{case.as_of:%d %b %Y %H:%M}, {case.review_date_source}",
         fontsize=10,
+        loc="left",
     )
     moments = [e.at for e in case.events] + [case.as_of]
     for column in ("trigger_at", "deadline", "actual"):
