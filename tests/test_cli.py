@@ -148,7 +148,9 @@ def test_main_is_the_console_entry_point():
 def test_validate_with_an_unknown_protocol_exits_2_naming_the_known_ids():
     result = run_process("validate", "tests/data/cases/case-017-uasc-trafficked.yaml", "--protocol", "herts-2016")
     assert result.returncode == 2
-    assert result.stderr.strip().startswith("protograph: unknown protocol id 'herts-2016' (known: 4lscb-ctp-2011,")
+    assert result.stderr.strip().startswith(
+        "protograph: unknown protocol id 'herts-2016' (did you mean 'herts-tc-2016'?) (known: 4lscb-ctp-2011,"
+    )
 
 
 def test_validate_a_missing_case_file_exits_2():
