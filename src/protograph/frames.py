@@ -104,12 +104,27 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         late = frame["status"] == "late"
         overdue = frame["status"] == "not done by the deadline"
         opened = frame["status"] == "open"
+        given = frame["open_for"] if "open_for" in frame else None  # the checker's, from when the duty was owed
         frame["late_by"] = (frame["actual"] - frame["deadline"]).where(late)
         frame["overdue_by"] = (frame["as_of"] - frame["deadline"]).where(overdue)
         frame["open_for"] = (frame["as_of"] - frame["trigger_at"]).where(opened)
+        if given is not None:
+            parsed = pd.to_timedelta([_delay(v) for v in given])
+            frame["open_for"] = pd.Series(parsed, index=frame.index).where(opened & given.notna(), frame["open_for"])
         for column in DURATION_COLUMNS:
             frame[column] = pd.to_timedelta(frame[column])
     return frame
+
+
+def _delay(text: object) -> object:
+    """'2 d 3 h 5 min' (describe_delay's text) back to a timedelta; None for blanks."""
+    import re
+
+    if not isinstance(text, str) or not text.strip():
+        return None
+    units = {"d": "days", "h": "hours", "min": "minutes"}
+    parts = re.findall(r"(\d+)\s*(d|h|min)\b", text)
+    return timedelta(**{units[u]: int(n) for n, u in parts}) if parts else None
 
 
 def _with_review(rows: list[dict[str, object]], case: Case) -> list[dict[str, object]]:
