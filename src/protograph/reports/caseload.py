@@ -165,19 +165,16 @@ def _svg_chart(rows: list[dict[str, object]]) -> str:
     return "".join(parts)
 
 
-NUMERIC_TD = '<td class="n">'
-_TABLE_CSS = (
-    "<style>body{max-width:min(96vw,86rem)}.scroll{overflow-x:auto;max-width:100%}"
+TABLE_CSS = (
+    "body{max-width:min(96vw,86rem)}.scroll{overflow-x:auto;max-width:100%}"
     ".caseload{font-size:.82rem;width:100%;table-layout:auto}"
     ".caseload td,.caseload th{overflow-wrap:break-word;word-break:normal;padding:.3rem .35rem}"
-    ".caseload td:nth-child(4){min-width:18rem}.caseload td.n{text-align:right;white-space:nowrap}.caseload th.group{text-align:center}</style>"
+    ".caseload td:nth-child(4){min-width:18rem}.caseload td:nth-child(n+6){text-align:right}"
+    ".caseload th.group{text-align:center}"
 )
 
 
 def _html_table(rows: list[dict[str, object]]) -> str:
-    numeric = {
-        c for c in COLUMNS if c.startswith("cases") or c in _EPISODE_FIELD.values() or c in ("episodes", "compliance")
-    }
     groups = (
         '<tr><th colspan="5"></th><th class="group" colspan="4">cases</th>'
         '<th class="group" colspan="8">episodes</th><th></th></tr>'
@@ -185,14 +182,11 @@ def _html_table(rows: list[dict[str, object]]) -> str:
     head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in COLUMNS)
     body = "".join(
         "<tr>"
-        + "".join(
-            (NUMERIC_TD if c in numeric else "<td>") + html.escape("" if r.get(c) is None else str(r.get(c))) + "</td>"
-            for c in COLUMNS
-        )
+        + "".join("<td>" + html.escape("" if r.get(c) is None else str(r.get(c))) + "</td>" for c in COLUMNS)
         + "</tr>"
         for r in rows
     )
-    return f'{_TABLE_CSS}<div class="scroll"><table class="caseload">{groups}<tr>{head}</tr>{body}</table></div>'
+    return f'<div class="scroll"><table class="caseload">{groups}<tr>{head}</tr>{body}</table></div>'
 
 
 def severity_counts(results: list[CaseResult]) -> dict[str, int]:
@@ -279,6 +273,7 @@ def render_report(
             + "".join(f"<th>{c.replace('_', ' ')}</th>" for c in _VERSION_COLUMNS)
             + f"</tr>{versions}</table></div>"
             + f"<h2>Legend</h2><table><tr><th>kind</th><th>term</th><th>meaning</th></tr>{legend}</table>",
+            css=TABLE_CSS,
         )
     markdown = fmt == "markdown"
     parts = [dates, "", found, UNITS, ""] if found else [dates, "", UNITS, ""]

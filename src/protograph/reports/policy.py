@@ -45,12 +45,13 @@ def _e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def html_page(title: str, body: str) -> str:
-    """A complete, self-contained HTML page (inline CSS, no scripts, no remote resources)."""
+def html_page(title: str, body: str, css: str = "") -> str:
+    """A complete, self-contained HTML page (inline CSS, no scripts, no remote resources);
+    ``css`` is added to the page's one style sheet."""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<h1>{_e(title)}</h1>\n{body}\n</body>\n</html>\n"
+        f"<title>{_e(title)}</title>\n<style>{_CSS}{css}</style>\n</head>\n<body>\n<h1>{_e(title)}</h1>\n{body}\n</body>\n</html>\n"
     )
 
 
