@@ -136,6 +136,7 @@ FINDING_COLUMNS = [
     "version",
     "provision",
     "severity",
+    "severity_reason",
     "status",
     "recipient",
     "duty_label",

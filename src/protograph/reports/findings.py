@@ -37,6 +37,7 @@ FINDING_COLUMNS = [
     "version",
     "provision",
     "severity",
+    "severity_reason",
     "status",
     "recipient",
     "duty_label",
@@ -216,7 +217,8 @@ def _markdown_findings(corpus: Corpus, results: list[CaseResult]) -> str:
                 f"{' [' + str(row['version']) + ']' if row['version'] and row['version'] != IN_FORCE else ''}: "
                 f"{when}{how}."
             )
-            lines.append(f"  Triggered by {f.trigger} at {f.trigger_at}.")
+            reason = getattr(f, "severity_reason", "")
+            lines.append(f"  Triggered by {f.trigger} at {f.trigger_at}." + (f" Severity: {reason}." if reason else ""))
             lines.append(f"  > {f.quote}")
         lines.append("")
     return "\n".join(lines).rstrip()
@@ -274,7 +276,10 @@ def render_validation(
         shown = [{**r, "status": r["status_label"]} for r in rows]
         parts.append(
             render(
-                shown, FINDING_COLUMNS, "table", wrap={"duty_label": 36, "version": 14, "recipient": 18, "status": 12}
+                shown,
+                FINDING_COLUMNS,
+                "table",
+                wrap={"duty_label": 36, "version": 14, "recipient": 18, "status": 12, "severity_reason": 24},
             )
         )
     if with_matrix:
