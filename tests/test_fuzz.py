@@ -536,7 +536,9 @@ def csv_caseloads(draw: st.DrawFn) -> tuple[tuple, tuple | None, bool]:
     """events.csv and, most times, children.csv for the cases it names; half of them clean."""
     junk = draw(st.booleans())
     events_table = draw(csv_tables(EVENT_COLUMNS, ["case", "at", "type"], None, junk))
-    named = sorted({row[events_table[0].index("case")] for row in events_table[1] if "case" in events_table[0]})
+    column = events_table[0].index("case") if "case" in events_table[0] else None
+    # a junk row may be one cell short, and "case" may be its last column
+    named = sorted({row[column] for row in events_table[1] if column is not None and column < len(row)})
     children = None
     if draw(st.integers(0, 3)):
         children = draw(csv_tables(CHILD_COLUMNS, ["case"], (CASE_IDS if junk else named) or ["c1"], junk))
