@@ -315,7 +315,9 @@ def test_a_4_mb_value_is_not_echoed_whole(tmp_path):
         encoding="utf-8",
     )
     line = one_line(run_protograph([*VALIDATE, "case.yaml"], tmp_path), "case.yaml:3: ", "unknown event type 'xxx")
-    assert len(line) < 600 and "…" in line and line.endswith("-end'")
+    # the value is cut in the middle (its real ending kept); the line may go on with a hint
+    value = line.split("unknown event type ", 1)[1].split("'")[1]
+    assert len(line) < 600 and ("…" in value or "..." in value) and value.endswith("-end")
 
 
 @pytest.mark.parametrize("name", ["a\nprotograph: forged.yaml", "b\rc.yaml", "d\x1b[31me.yaml", "f\u2028g.yaml"])
