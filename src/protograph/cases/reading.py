@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache, cached_property
@@ -689,12 +689,15 @@ _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
 
 
-def _csv_rows(
-    path: Path, allowed: tuple[str, ...], required: tuple[str, ...], errors: ErrorCollector | None = None
-) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Read a CSV strictly: known header, every row as wide as the header, rows numbered as a
-    spreadsheet numbers them (the header is row 1)."""
+def _csv_text(
+    path: Path, allowed: tuple[str, ...], required: tuple[str, ...]
+) -> tuple[str, list[str], Iterator[tuple[int, list[str], int, int]]]:
+    """Read a CSV strictly: known header, rows numbered as a spreadsheet numbers them (the
+    header is row 1). Returns the text, the header and, lazily, every row that is not blank as
+    (number, cells, start, end), start and end its place in the text, so a row can be read
+    again later (:func:`_csv_row_at`) without keeping every row in memory."""
     import csv
+    from collections import deque
 
     shown = str(path)
     text = read_text(path, "a caseload CSV", "CSV", MAX_CSV_BYTES)
@@ -702,12 +705,22 @@ def _csv_rows(
     # (str.splitlines would also split on form feeds and U+2028 inside a field).
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        rows = list(reader)
+        deque(reader, maxlen=0)  # the syntax of the whole file first, as a fault stops reading at once
     except csv.Error as exc:
         raise InputError(f"not valid CSV: {exc}", shown, reader.line_num) from None
-    if not rows:
+    position = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal position
+        for line in io.StringIO(text, newline=""):
+            position += len(line)
+            yield line
+
+    reader = csv.reader(lines(), strict=True)  # the reader pulls one line at a time: no lookahead
+    header_row = next(reader, None)
+    if header_row is None:
         raise InputError("file holds no header row", shown)
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in header_row]
     for index, name in enumerate(header, start=1):
         if name not in allowed:
             raise InputError(f"unknown column {name!r} (known: {', '.join(allowed)})", shown, f"1:{index}")
@@ -716,19 +729,37 @@ def _csv_rows(
             raise InputError(f"missing column {name!r}", shown, 1)
     if len(set(header)) != len(header):
         raise InputError("a column name appears twice", shown, 1)
-    errors = errors or ErrorCollector(shown)
-    body = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        with errors.check():
-            if len(row) != len(header):
-                raise InputError(f"row has {len(row)} fields, the header has {len(header)}", shown, number)
-            for column, cell in enumerate(row, start=1):
-                if "\n" in cell or "\r" in cell:
-                    raise InputError("a field holds a line break", shown, f"{number}:{column}")
-            body.append((number, [cell.strip() for cell in row]))
-    return header, body
+
+    def rows() -> Iterator[tuple[int, list[str], int, int]]:
+        start = position
+        for number, row in enumerate(reader, start=2):
+            if any(cell.strip() for cell in row):
+                yield number, row, start, position
+            start = position
+
+    return text, header, rows()
+
+
+def _csv_row_checked(
+    shown: str, header: list[str], number: int, row: list[str], errors: ErrorCollector
+) -> list[str] | None:
+    """The row's cells stripped, or None (the fault recorded) when the row is not as wide as
+    the header or a field holds a line break."""
+    with errors.check():
+        if len(row) != len(header):
+            raise InputError(f"row has {len(row)} fields, the header has {len(header)}", shown, number)
+        for column, cell in enumerate(row, start=1):
+            if "\n" in cell or "\r" in cell:
+                raise InputError("a field holds a line break", shown, f"{number}:{column}")
+        return [cell.strip() for cell in row]
+    return None
+
+
+def _csv_row_at(text: str, start: int, end: int) -> list[str]:
+    """The cells of a row already read and checked once, from its place in the text."""
+    import csv
+
+    return [cell.strip() for cell in next(csv.reader([text[start:end]], strict=True))]
 
 
 def _csv_scalar(text: str, kind: type) -> object:
@@ -745,91 +776,157 @@ def _csv_scalar(text: str, kind: type) -> object:
     return text
 
 
-def read_caseload_csv(folder: Path, as_of: datetime | None = None) -> list[Case]:
-    """Read events.csv (and children.csv if present) from a folder: one case a case id.
-
-    A fault in the header or the CSV syntax stops reading at once; faults in rows are
-    collected, up to 20 (each with its row and column), then reported together (exit 2)."""
-    events_path = folder / "events.csv"
-    shown = str(events_path)
-    errors = ErrorCollector(str(folder))
-    header, rows = _csv_rows(events_path, EVENT_COLUMNS, ("case", "at", "type"), errors)
-    if not rows and not errors.errors:
-        raise InputError("no events: the file holds only its header row", shown, 2)
-    by_case: dict[str, list[_Value]] = {}
-    first_row: dict[str, int] = {}
-    faulty: set[str] = set()
-    for number, row in rows:
-        fields = dict(zip(header, row, strict=True))
-        case_id = fields["case"]
-        with errors.check():
-            if not case_id:
-                raise InputError("row has no case id", shown, f"{number}:{header.index('case') + 1}")
-        if not case_id:
-            continue
-        entry = {
+def _event_row(header: list[str], number: int, row: list[str]) -> _Value:
+    """An events.csv row as the event mapping of a case file, each value placed row:column."""
+    return _Value(
+        {
             name: _Value(value, f"{number}:{header.index(name) + 1}")
-            for name, value in fields.items()
+            for name, value in zip(header, row, strict=True)
             if name != "case" and value != ""
-        }
-        item = _Value(entry, number)
-        with errors.check():
-            try:
-                _event(item, 0, shown)  # each row checked alone, so every faulty row is reported
-            except InputError:
-                faulty.add(case_id)
-                raise
-        by_case.setdefault(case_id, []).append(item)
-        first_row.setdefault(case_id, number)
-    children: dict[str, _Value] = {}
-    review_dates: dict[str, _Value] = {}
-    children_path = folder / "children.csv"
-    if children_path.exists():
-        child_header, child_rows = _csv_rows(children_path, CHILD_COLUMNS, ("case",), errors)
-        child_shown = str(children_path)
-        for number, row in child_rows:
+        },
+        number,
+    )
+
+
+def _child_row(header: list[str], number: int, row: list[str], shown: str) -> tuple[str, _Value | None, _Value]:
+    """A children.csv row: its case id, its review date (as_of) if given, and the child mapping."""
+    fields = dict(zip(header, row, strict=True))
+    case_id = fields.pop("case")
+    review = fields.pop("as_of", "")
+    review_date = None
+    if review:
+        place = f"{number}:{header.index('as_of') + 1}"
+        review_date = _Value(parse_time(review, shown, place, "as_of"), place)
+    child = _Value(
+        {
+            name: _Value(_csv_scalar(value, CHILD_FIELDS[name]), f"{number}:{header.index(name) + 1}")
+            for name, value in fields.items()
+            if value != ""
+        },
+        number,
+    )
+    return case_id, review_date, child
+
+
+class CsvCaseload:
+    """A caseload CSV folder (events.csv, and children.csv if present), read in two passes so
+    that a large caseload never sits in memory as cases.
+
+    The first pass (on construction) checks every row as strictly as a case file is checked
+    and keeps, for each case, only where its rows lie in the text; the rows of one case need
+    not be next to each other. :meth:`chunks` then builds the cases, in case id order, a few
+    at a time. A fault in the header or the CSV syntax stops reading at once; faults in rows
+    and cases are collected, up to 20 (each with its row and column), then reported together:
+    once one is found no further chunk is given, and :meth:`chunks` raises them all at its end."""
+
+    def __init__(self, folder: Path, as_of: datetime | None = None):
+        from array import array
+
+        self.folder = folder
+        self.as_of = as_of
+        events_path = folder / "events.csv"
+        self._shown = shown = str(events_path)
+        self._errors = errors = ErrorCollector(str(folder))
+        text, header, rows = _csv_text(events_path, EVENT_COLUMNS, ("case", "at", "type"))
+        self._text, self._header = text, header
+        self._rows: dict[str, array] = {}  # case id -> (row number, start, end) of each of its rows
+        faulty: set[str] = set()
+        case_column = header.index("case")
+        count = 0
+        for number, raw, start, end in rows:
+            row = _csv_row_checked(shown, header, number, raw, errors)
+            if row is None:
+                continue
+            count += 1
+            case_id = row[case_column]
             with errors.check():
-                fields = dict(zip(child_header, row, strict=True))
-                case_id = fields.pop("case")
-                review = fields.pop("as_of", "")
-                if review:
-                    place = f"{number}:{child_header.index('as_of') + 1}"
-                    review_dates[case_id] = _Value(parse_time(review, child_shown, place, "as_of"), place)
-                if case_id in children:
-                    raise InputError(f"case {case_id!r} has a second row", child_shown, number)
-                if case_id not in by_case:
-                    hint = "" if case_id in faulty else _suggest_case(case_id, by_case)
-                    raise InputError(f"case {case_id!r} has no events in events.csv{hint}", child_shown, number)
-                child = _Value(
-                    {
-                        name: _Value(_csv_scalar(value, CHILD_FIELDS[name]), f"{number}:{child_header.index(name) + 1}")
-                        for name, value in fields.items()
-                        if value != ""
-                    },
-                    number,
-                )
+                if not case_id:
+                    raise InputError("row has no case id", shown, f"{number}:{case_column + 1}")
+            if not case_id:
+                continue
+            with errors.check():
                 try:
-                    _child(child, child_shown)  # checked here, so a fault names children.csv
+                    _event(_event_row(header, number, row), 0, shown)  # each row alone: every fault reported
+                except InputError:
+                    faulty.add(case_id)
+                    raise
+            places = self._rows.get(case_id)
+            if places is None:
+                places = self._rows[case_id] = array("Q")
+            places.extend((number, start, end))
+        if not count and not errors.errors:
+            raise InputError("no events: the file holds only its header row", shown, 2)
+        self._children: dict[str, tuple[int, int, int]] = {}
+        self._child_text, self._child_header = "", []
+        children_path = folder / "children.csv"
+        if children_path.exists():
+            self._read_children(children_path, faulty)
+        self.ids = sorted(case_id for case_id in self._rows if case_id not in faulty)
+
+    def _read_children(self, path: Path, faulty: set[str]) -> None:
+        errors = self._errors
+        shown = str(path)
+        text, header, rows = _csv_text(path, CHILD_COLUMNS, ("case",))
+        self._child_text, self._child_header = text, header
+        for number, raw, start, end in rows:
+            row = _csv_row_checked(shown, header, number, raw, errors)
+            if row is None:
+                continue
+            with errors.check():
+                case_id, _, child = _child_row(header, number, row, shown)
+                if case_id in self._children:
+                    raise InputError(f"case {case_id!r} has a second row", shown, number)
+                if case_id not in self._rows:
+                    hint = "" if case_id in faulty else _suggest_case(case_id, self._rows)
+                    raise InputError(f"case {case_id!r} has no events in events.csv{hint}", shown, number)
+                try:
+                    _child(child, shown)  # checked here, so a fault names children.csv
                 except InputError:
                     faulty.add(case_id)  # reported once, here; the case is not built
                     raise
-                children[case_id] = child
-    cases = []
-    for case_id in sorted(by_case):
-        if case_id in faulty:
-            continue
-        mapping: dict[str, _Value] = {
-            "id": _Value(case_id, first_row[case_id]),
-            "events": _Value(by_case[case_id], first_row[case_id]),
-        }
-        if case_id in children:
-            mapping["child"] = children[case_id]
-        if case_id in review_dates:
-            mapping["as_of"] = review_dates[case_id]
-        with errors.check():
-            cases.append(case_from_mapping(_Value(mapping, first_row[case_id]), shown, as_of))
-    errors.finish()
-    return cases
+                self._children[case_id] = (number, start, end)
+
+    def __len__(self) -> int:
+        """The number of cases (those whose rows were faulty are not counted)."""
+        return len(self.ids)
+
+    def _case(self, case_id: str) -> Case:
+        places = self._rows[case_id]
+        first = places[0]
+        events = [
+            _event_row(self._header, places[i], _csv_row_at(self._text, places[i + 1], places[i + 2]))
+            for i in range(0, len(places), 3)
+        ]
+        mapping: dict[str, _Value] = {"id": _Value(case_id, first), "events": _Value(events, first)}
+        child_place = self._children.get(case_id)
+        if child_place is not None:
+            number, start, end = child_place
+            _, review_date, child = _child_row(
+                self._child_header, number, _csv_row_at(self._child_text, start, end), str(self.folder / "children.csv")
+            )
+            mapping["child"] = child
+            if review_date is not None:
+                mapping["as_of"] = review_date
+        return case_from_mapping(_Value(mapping, first), self._shown, self.as_of)
+
+    def chunks(self, size: int | None = None) -> Iterator[list[Case]]:
+        """The cases in case id order, ``size`` at a time (all at once without a size)."""
+        size = size or max(1, len(self.ids))
+        errors = self._errors
+        for begin in range(0, len(self.ids), size):
+            chunk = []
+            for case_id in self.ids[begin : begin + size]:
+                with errors.check():
+                    chunk.append(self._case(case_id))
+            if chunk and not errors.errors:
+                yield chunk
+        errors.finish()
+
+
+def read_caseload_csv(folder: Path, as_of: datetime | None = None) -> list[Case]:
+    """Read events.csv (and children.csv if present) from a folder: one case a case id, in case
+    id order (see :class:`CsvCaseload`, which reads a large caseload a chunk at a time)."""
+    return _all_cases(CsvCaseload(folder, as_of))
 
 
 def _suggest_case(case_id: str, known: dict[str, object]) -> str:
@@ -847,6 +944,16 @@ def read_caseload(path: str | Path, as_of: datetime | None = None) -> list[Case]
 
 
 def _read_caseload(path: Path, as_of: datetime | None) -> list[Case]:
+    source = _caseload_source(path, as_of)
+    return _all_cases(source) if isinstance(source, CsvCaseload) else source
+
+
+def _all_cases(caseload: CsvCaseload) -> list[Case]:
+    return [case for chunk in caseload.chunks() for case in chunk]
+
+
+def _caseload_source(path: Path, as_of: datetime | None) -> list[Case] | CsvCaseload:
+    """The cases of one file or folder, or a CSV caseload still to be read chunk by chunk."""
     import stat
 
     try:
@@ -873,7 +980,7 @@ def _read_caseload(path: Path, as_of: datetime | None) -> list[Case]:
                 raise InputError(
                     "a CSV file beside events.csv that would not be read (only children.csv is)", str(other)
                 )
-        return read_caseload_csv(path, as_of)
+        return CsvCaseload(path, as_of)
     if csv_files:
         raise InputError(
             "a CSV file in a folder without events.csv would not be read (a caseload CSV is named events.csv)",
@@ -882,3 +989,36 @@ def _read_caseload(path: Path, as_of: datetime | None) -> list[Case]:
     if not case_files:
         raise InputError(f"folder holds no case files ({', '.join(suffixes)}) and no events.csv", str(path))
     return [read_any_case(f, as_of) for f in case_files]
+
+
+class Caseload:
+    """The cases of one run, given a chunk at a time: a CSV caseload is built from its rows
+    chunk by chunk (see :class:`CsvCaseload`), so memory does not grow with the caseload;
+    case files are read at once (each is at most a few megabytes). ``notes`` say which case
+    ids were shared by several files (unique_ids)."""
+
+    def __init__(self, paths: Iterable[str | Path], as_of: datetime | None = None):
+        paths = [Path(path) for path in paths]
+        self._csv: CsvCaseload | None = None
+        self._cases: list[Case] = []
+        self.notes: list[str] = []
+        source = _caseload_source(paths[0], as_of) if len(paths) == 1 else None
+        if isinstance(source, CsvCaseload):
+            self._csv = source
+        elif source is not None:
+            self._cases = source
+        else:  # several caseloads: each read whole, in turn, so faults are reported in the order given
+            self._cases, self.notes = read_caseloads(paths, as_of)
+
+    def __len__(self) -> int:
+        """How many cases the run checks."""
+        return len(self._csv) if self._csv is not None else len(self._cases)
+
+    def chunks(self, size: int | None = None) -> Iterator[list[Case]]:
+        """The cases, ``size`` at a time (all at once without a size), in the order they are reported."""
+        if self._csv is not None:
+            yield from self._csv.chunks(size)
+            return
+        size = size or max(1, len(self._cases))
+        for begin in range(0, len(self._cases), size):
+            yield self._cases[begin : begin + size]
