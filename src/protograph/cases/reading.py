@@ -1010,9 +1010,20 @@ class Caseload:
         else:  # several caseloads: each read whole, in turn, so faults are reported in the order given
             self._cases, self.notes = read_caseloads(paths, as_of)
 
+    @classmethod
+    def of(cls, cases: list[Case], notes: list[str] | None = None) -> Caseload:
+        """A caseload of cases already read."""
+        caseload = cls.__new__(cls)
+        caseload._csv, caseload._cases, caseload.notes = None, list(cases), list(notes or [])
+        return caseload
+
     def __len__(self) -> int:
         """How many cases the run checks."""
         return len(self._csv) if self._csv is not None else len(self._cases)
+
+    def all(self) -> list[Case]:
+        """Every case, at once."""
+        return [case for chunk in self.chunks() for case in chunk]
 
     def chunks(self, size: int | None = None) -> Iterator[list[Case]]:
         """The cases, ``size`` at a time (all at once without a size), in the order they are reported."""

@@ -10,7 +10,7 @@ import click
 if TYPE_CHECKING:
     from datetime import timedelta
 
-from .options import CorpusSource, connect, corpus_options, emit, endpoint_option, format_option
+from .options import CorpusSource, connect, corpus_options, endpoint_option, format_option
 
 
 def _parse_tolerance(value: str) -> timedelta:
@@ -31,17 +31,16 @@ def _parse_tolerance(value: str) -> timedelta:
 
 
 MAX_TOLERANCE_DAYS = 7
-# one case this long is checked faster by the batch engine (a 2,000-event case: 3 s a protocol
-# there, 48 s on pySHACL)
-BATCH_EVENTS = 200
 
 
-def choose_engine(cases: list, asked: str | None) -> str:
-    """The engine the user asked for, else batch for more than one case or for one case of more
-    than BATCH_EVENTS events, else reference."""
-    if asked:
-        return asked
-    return "batch" if len(cases) > 1 or any(len(case.events) > BATCH_EVENTS for case in cases) else "reference"
+def __getattr__(name: str) -> object:
+    """BATCH_EVENTS and choose_engine, which the library owns (reports.caseload_run), for
+    callers of this module; imported on use, so that ``protograph --help`` loads no rdflib."""
+    if name in ("BATCH_EVENTS", "choose_engine"):
+        from ..reports import caseload_run
+
+        return getattr(caseload_run, name)
+    raise AttributeError(name)
 
 
 @click.command("validate")
@@ -60,7 +59,7 @@ def choose_engine(cases: list, asked: str | None) -> str:
     type=click.Choice(["batch", "reference"]),
     default=None,
     help="batch: each duty's query once over the caseload (pyoxigraph); reference: pySHACL case by case. "
-    f"Default: batch for more than one case or for a case of more than {BATCH_EVENTS} events, else reference.",
+    "Default: batch for more than one case or for a case of more than 200 events (BATCH_EVENTS), else reference.",
 )
 @click.option(
     "--protocol",
@@ -103,6 +102,24 @@ def choose_engine(cases: list, asked: str | None) -> str:
     default=None,
     help="A file holding the secret salt for --pseudonymise (at least 16 characters; wins over $PROTOGRAPH_SALT).",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Validate chunks of cases in this many worker processes (default: the cores this process may use).",
+)
+@click.option(
+    "--chunk",
+    "chunk_cases",
+    type=click.IntRange(1, 1_000_000),
+    default=None,
+    help="Cases read, validated and written at a time (default 1000); memory grows with it, not with the caseload.",
+)
+@click.option(
+    "--profile-phases",
+    is_flag=True,
+    help="Print on stderr how long each phase took: read, load corpus, validate, write.",
+)
 @corpus_options(lazy=True)
 @format_option(["table", "markdown", "json", "csv", "html"])
 def validate_command(
@@ -119,6 +136,9 @@ def validate_command(
     engine: str | None,
     pseudonymise: bool,
     salt_file: Path | None,
+    jobs: int | None,
+    chunk_cases: int | None,
+    profile_phases: bool,
     corpus: CorpusSource,
     fmt: str,
 ) -> int:
@@ -127,8 +147,11 @@ def validate_command(
     CASES are case files (YAML, or Turtle, RDF/XML or JSON-LD), folders of them, or folders holding events.csv
     (+ children.csv).
     Exit status: 0 no violations (warnings and information allowed), 1 violations, 2 bad input."""
-    from ..cases.reading import parse_time, read_caseloads
-    from ..reports.findings import render_validation
+    import time
+
+    from ..cases.reading import Caseload, parse_time
+    from ..guard.output_files import output_file
+    from ..reports.caseload_run import DEFAULT_CHUNK_CASES, RunOptions, available_cores, validate_caseload
 
     if salt_file is not None and not pseudonymise:
         raise click.UsageError("--salt-file is used only with --pseudonymise")
@@ -136,9 +159,13 @@ def validate_command(
         from ..cases.pseudonymise import salt_from
 
         salt = salt_from(salt_file)
+    if not report and fmt in ("csv", "html"):
+        raise click.UsageError(f"--format {fmt} is for the caseload report: add --report")
     tolerance_value = _parse_tolerance(tolerance)
     when = parse_time(as_of, None, None, "--as-of") if as_of else None
-    loaded, notes = read_caseloads(cases, when)
+    started = time.perf_counter()
+    caseload = Caseload(cases, when)  # every row checked now, so that bad case input fails at once
+    notes = caseload.notes
     if pseudonymise and notes:  # the note names case ids and files: personal data
         notes = [f"{len(notes)} case id(s) are shared by several files: each file is checked under its own id"]
     for note in notes:
@@ -146,7 +173,9 @@ def validate_command(
     if pseudonymise:  # before validation, so no output of any format can show an original id
         from ..cases.pseudonymise import pseudonymise_cases
 
-        loaded = pseudonymise_cases(loaded, salt)
+        caseload = Caseload.of(pseudonymise_cases(caseload.all(), salt))
+    scanned = time.perf_counter() - started
+    started = time.perf_counter()
     corpus = corpus.load()  # after the cases, so that bad case input fails at once
     in_force = protocol_id == "in-force"
     protocols = corpus.ids() if protocol_id in ("all", "in-force") else [corpus.info(protocol_id).id]
@@ -157,41 +186,39 @@ def validate_command(
         protocols = [p for p in protocols if p in in_area]
         if not protocols:
             raise click.UsageError(f"--area {area} holds none of the protocols asked for ({protocol_id})")
-    engine = choose_engine(loaded, engine)
     server = connect(endpoint, corpus)
-    if server is not None:
-        engine = "batch"
-    if report:
-        from ..checking.caseload import validate_cases
-        from ..reports.caseload import render_report, report_rows, severity_counts
-
-        results = validate_cases(corpus, loaded, protocols, tolerance_value, engine, not quiet, server)
-        if in_force:
-            from ..checking.in_force import keep_in_force
-
-            results = keep_in_force(corpus, results)
-        violations = sum(1 for r in results for f in r.findings if f.severity == "Violation")
-        text = render_report(report_rows(results, corpus), fmt, loaded, corpus, severity_counts(results))
-        emit(text, output, f"{len(loaded)} cases")
-        return 1 if violations else 0
-    if fmt in ("csv", "html"):
-        raise click.UsageError(f"--format {fmt} is for the caseload report: add --report")
-    text, violations = render_validation(
-        corpus,
-        loaded,
-        protocols,
-        tolerance_value,
-        fmt,
-        (protocol_id in ("all", "in-force") and fmt != "json" and len(loaded) <= 5)
-        if show_matrix is None
-        else show_matrix,
-        engine,
-        not quiet,
-        server,
-        in_force,
+    loaded_seconds = time.perf_counter() - started
+    if show_matrix is None:
+        show_matrix = protocol_id in ("all", "in-force") and fmt != "json" and len(caseload) <= 5
+    options = RunOptions(
+        protocols=tuple(protocols),
+        tolerance=tolerance_value,
+        fmt=fmt,
+        report=report,
+        with_matrix=bool(show_matrix) and not report,
+        in_force=in_force,
+        engine="batch" if server is not None else engine,
     )
-    emit(text, output, f"{len(loaded)} cases")
-    return 1 if violations else 0
+    with output_file(output) as out:
+        summary = validate_caseload(
+            corpus,
+            caseload,
+            options,
+            out,
+            jobs=jobs or available_cores(),
+            chunk_cases=chunk_cases or DEFAULT_CHUNK_CASES,
+            progress=not quiet,
+            endpoint=server,
+        )
+    if output is not None:
+        from ..errors import printable
+
+        click.echo(f"wrote {printable(str(output))} ({summary.cases} cases)", err=True)
+    if profile_phases:
+        phases = {"read": scanned + summary.phases["read"], "load corpus": loaded_seconds}  # type: ignore[index]
+        phases.update({k: v for k, v in summary.phases.items() if k != "read"})  # type: ignore[union-attr]
+        click.echo("protograph: phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()), err=True)
+    return 1 if summary.violations else 0
 
 
 @click.command("vocab")

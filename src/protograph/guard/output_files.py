@@ -11,9 +11,14 @@ write that fails there (``/dev/full``) is one line too."""
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from ..errors import InputError
 from .input_files import input_identities
@@ -59,9 +64,31 @@ def check_output(path: Path) -> os.stat_result | None:
 
 def write_output(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` (checked by :func:`check_output`), atomically when it is a file."""
-    info = check_output(path)
-    if info is not None and not stat.S_ISREG(info.st_mode):
-        _write_in_place(path, data)
+    with output_file(path) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def output_file(path: Path | None) -> Iterator[IO[bytes]]:
+    """A binary file to write an output into as it is made; once the block ends without an
+    error, it becomes ``path`` (checked by :func:`check_output`; atomically when a regular file),
+    or with no path goes to stdout. If the block raises, nothing is written anywhere and no
+    partial file is left: the bytes went to a temporary file (beside ``path``, or in a private
+    temporary folder for stdout and for targets that are not regular files) that is removed."""
+    info = check_output(path) if path is not None else None
+    if path is None or (info is not None and not stat.S_ISREG(info.st_mode)):
+        with tempfile.TemporaryDirectory(prefix="protograph-") as private:
+            with open(Path(private) / "output", "w+b") as spool:
+                yield spool
+                spool.flush()
+                spool.seek(0)
+                if path is None:
+                    sys.stdout.flush()
+                    stdout = sys.stdout.buffer
+                    shutil.copyfileobj(spool, stdout, 1 << 20)
+                    stdout.flush()
+                else:
+                    _write_in_place(path, spool)
         return
     parent = Path(path).parent
     try:
@@ -70,7 +97,7 @@ def write_output(path: Path, data: bytes) -> None:
         raise InputError(f"cannot write the output: {exc.strerror}", path) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         if info is not None:
@@ -80,25 +107,29 @@ def write_output(path: Path, data: bytes) -> None:
             os.umask(umask)
             os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
-    except OSError as exc:
+    except BaseException as exc:
         try:
             os.unlink(temporary)
         except OSError:
             pass
-        raise InputError(f"cannot write the output: {exc.strerror}; nothing was written", path) from None
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write the output: {exc.strerror}; nothing was written", path) from None
+        raise
 
 
-def _write_in_place(path: Path, data: bytes) -> None:
+def _write_in_place(path: Path, data: bytes | IO[bytes]) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)  # a FIFO without a reader fails, not hangs
     except OSError as exc:
         raise InputError(f"cannot write the output: {exc.strerror}", path) from None
     try:
         os.set_blocking(fd, True)
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        pieces = [data] if isinstance(data, bytes) else iter(lambda: data.read(1 << 20), b"")
+        for piece in pieces:
+            view = memoryview(piece)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
     except OSError as exc:
         raise InputError(f"cannot write the output: {exc.strerror}", path) from None
     finally:

@@ -9,8 +9,7 @@ JSON, CSV, or one self-contained HTML page whose chart is inline SVG (no script,
 from __future__ import annotations
 
 import html
-import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
 from ..cases.reading import Case
@@ -18,7 +17,7 @@ from ..checking.compliance import outcomes
 from ..checking.in_force import IN_FORCE, ordered_by_line, standing_at, versions
 from ..checking.validation import CaseResult, describe_delay
 from ..corpus.loader import Corpus
-from .explain import status_label
+from .explain import ReviewDates, status_label
 from .formats import render
 
 COLUMNS = [
@@ -57,68 +56,130 @@ _EPISODE_FIELD = {
 }
 
 
+class CaseloadTally:
+    """The caseload report's counts, added up a chunk of results at a time: every case's
+    results (all its protocols) must come in one chunk, so that counts of cases add up across
+    chunks; lateness is kept as a count of each distinct delay, for the median and the worst."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str], dict[str, object]] = {}
+        self.lateness: dict[tuple[str, str], Counter[timedelta]] = defaultdict(Counter)
+        self.triggered: Counter[tuple[str, str]] = Counter()
+        self.not_applicable: Counter[tuple[str, str]] = Counter()
+        self.cases_of: Counter[str] = Counter()
+        self.in_force_for: Counter[str] = Counter()
+        self.severities = {"Violations": 0, "Warnings": 0, "Info": 0}
+
+    def add(self, results: list[CaseResult], corpus: Corpus | None = None) -> None:
+        """Count one chunk of results."""
+        triggered: dict[tuple[str, str], set[str]] = defaultdict(set)
+        inapplicable: dict[tuple[str, str], set[str]] = defaultdict(set)
+        cases_of: dict[str, set[str]] = defaultdict(set)
+        in_force_for: dict[str, set[str]] = defaultdict(set)
+        for result in results:
+            cases_of[result.protocol].add(result.case.id)
+            if corpus is not None and standing_at(corpus, result.protocol, result.case.events[0].at) == IN_FORCE:
+                in_force_for[result.protocol].add(result.case.id)
+            for outcome in outcomes(result):
+                key = (outcome.protocol, outcome.duty)
+                row = self.counts.setdefault(
+                    key,
+                    {
+                        "protocol": outcome.protocol,
+                        "provision": outcome.provision,
+                        "duty": outcome.duty_label,
+                        "modality": outcome.modality,
+                        **{field: 0 for field in ("episodes", *_EPISODE_FIELD.values())},
+                    },
+                )
+                shown = status_label(outcome.status)
+                if shown == "not applicable":
+                    inapplicable[key].add(outcome.case)
+                    continue
+                triggered[key].add(outcome.case)
+                row["episodes"] += 1  # type: ignore[operator]
+                row[_EPISODE_FIELD.get(shown, "pending")] += 1  # type: ignore[operator]
+                if shown == "late" and outcome.actual and outcome.deadline:
+                    late = datetime.fromisoformat(outcome.actual) - datetime.fromisoformat(outcome.deadline)
+                    self.lateness[key][late] += 1
+        for key, hit in triggered.items():
+            self.triggered[key] += len(hit)
+        for key, cases in inapplicable.items():
+            self.not_applicable[key] += len(cases - triggered.get(key, set()))
+        for protocol, cases in cases_of.items():
+            self.cases_of[protocol] += len(cases)
+        for protocol, cases in in_force_for.items():
+            self.in_force_for[protocol] += len(cases)
+        for name, count in severity_counts(results).items():
+            self.severities[name] = self.severities.get(name, 0) + count
+
+    def merge(self, other: CaseloadTally) -> None:
+        """Add another tally's counts (of other cases) to this one."""
+        for key, row in other.counts.items():
+            mine = self.counts.setdefault(key, {**row, **{f: 0 for f in ("episodes", *_EPISODE_FIELD.values())}})
+            for field in ("episodes", *_EPISODE_FIELD.values()):
+                mine[field] += row[field]  # type: ignore[operator]
+        for key, late in other.lateness.items():
+            self.lateness[key].update(late)
+        self.triggered.update(other.triggered)
+        self.not_applicable.update(other.not_applicable)
+        self.cases_of.update(other.cases_of)
+        self.in_force_for.update(other.in_force_for)
+        for name, count in other.severities.items():
+            self.severities[name] = self.severities.get(name, 0) + count
+
+    def rows(self, corpus: Corpus | None = None) -> list[dict[str, object]]:
+        """The report's rows (see report_rows)."""
+        rows = []
+        for key, counted in self.counts.items():
+            row = dict(counted)
+            protocol = key[0]
+            total = self.cases_of[protocol]
+            hit = self.triggered[key]
+            not_applicable = self.not_applicable[key]
+            row["cases"] = total
+            row["cases_triggered"] = hit
+            row["cases_not_applicable"] = not_applicable
+            row["cases_not_triggered"] = total - hit - not_applicable
+            row["version"] = (
+                f"in force for {self.in_force_for[protocol]} of {total} cases" if corpus is not None else ""
+            )
+            late = self.lateness.get(key, Counter())
+            due = row["on_time"] + row["late"] + row["not_done"] + row["open"]  # type: ignore[operator]
+            row["median_late"] = describe_delay(_median_low(late)) if late else ""
+            row["worst_late"] = describe_delay(max(late)) if late else ""
+            row["compliance"] = round(100 * row["on_time"] / due, 1) if due else None  # type: ignore[operator]
+            rows.append({c: row.get(c) for c in COLUMNS})
+        protocols = sorted(p for p, n in self.cases_of.items() if n)
+        order = {p: i for i, p in enumerate(ordered_by_line(corpus, protocols))} if corpus is not None else {}
+        return sorted(
+            rows,
+            key=lambda r: (
+                order.get(str(r["protocol"]), 0),
+                str(r["protocol"]),
+                -int(r["episodes"]),  # type: ignore[call-overload]
+                str(r["provision"]),
+                str(r["duty"]),
+            ),
+        )
+
+
+def _median_low(counted: Counter[timedelta]) -> timedelta:
+    """statistics.median_low of the values counted."""
+    position = (sum(counted.values()) - 1) // 2
+    for value in sorted(counted):
+        position -= counted[value]
+        if position < 0:
+            return value
+    raise ValueError("no values")
+
+
 def report_rows(results: list[CaseResult], corpus: Corpus | None = None) -> list[dict[str, object]]:
     """One row per protocol and checkable duty, counted over every case of the caseload: cases
     (triggered, not triggered, not applicable) and episodes (by outcome) in separate columns."""
-    counts: dict[tuple[str, str], dict[str, object]] = {}
-    lateness: dict[tuple[str, str], list[timedelta]] = defaultdict(list)
-    triggered: dict[tuple[str, str], set[str]] = defaultdict(set)
-    inapplicable: dict[tuple[str, str], set[str]] = defaultdict(set)
-    cases_of: dict[str, set[str]] = defaultdict(set)
-    in_force_for: dict[str, set[str]] = defaultdict(set)
-    for result in results:
-        cases_of[result.protocol].add(result.case.id)
-        if corpus is not None and standing_at(corpus, result.protocol, result.case.events[0].at) == IN_FORCE:
-            in_force_for[result.protocol].add(result.case.id)
-        for outcome in outcomes(result):
-            key = (outcome.protocol, outcome.duty)
-            row = counts.setdefault(
-                key,
-                {
-                    "protocol": outcome.protocol,
-                    "provision": outcome.provision,
-                    "duty": outcome.duty_label,
-                    "modality": outcome.modality,
-                    **{field: 0 for field in ("episodes", *_EPISODE_FIELD.values())},
-                },
-            )
-            shown = status_label(outcome.status)
-            if shown == "not applicable":
-                inapplicable[key].add(outcome.case)
-                continue
-            triggered[key].add(outcome.case)
-            row["episodes"] += 1  # type: ignore[operator]
-            row[_EPISODE_FIELD.get(shown, "pending")] += 1  # type: ignore[operator]
-            if shown == "late" and outcome.actual and outcome.deadline:
-                lateness[key].append(datetime.fromisoformat(outcome.actual) - datetime.fromisoformat(outcome.deadline))
-    rows = []
-    for key, row in counts.items():
-        protocol = key[0]
-        total = len(cases_of[protocol])
-        hit = triggered[key]
-        not_applicable = inapplicable[key] - hit
-        row["cases"] = total
-        row["cases_triggered"] = len(hit)
-        row["cases_not_applicable"] = len(not_applicable)
-        row["cases_not_triggered"] = total - len(hit) - len(not_applicable)
-        row["version"] = f"in force for {len(in_force_for[protocol])} of {total} cases" if corpus is not None else ""
-        late = sorted(lateness[key])
-        due = row["on_time"] + row["late"] + row["not_done"] + row["open"]  # type: ignore[operator]
-        row["median_late"] = describe_delay(statistics.median_low(late)) if late else ""
-        row["worst_late"] = describe_delay(late[-1]) if late else ""
-        row["compliance"] = round(100 * row["on_time"] / due, 1) if due else None  # type: ignore[operator]
-        rows.append({c: row.get(c) for c in COLUMNS})
-    order = {p: i for i, p in enumerate(ordered_by_line(corpus, sorted(cases_of)))} if corpus is not None else {}
-    return sorted(
-        rows,
-        key=lambda r: (
-            order.get(str(r["protocol"]), 0),
-            str(r["protocol"]),
-            -int(r["episodes"]),  # type: ignore[call-overload]
-            str(r["provision"]),
-            str(r["duty"]),
-        ),
-    )
+    tally = CaseloadTally()
+    tally.add(results, corpus)
+    return tally.rows(corpus)
 
 
 def _svg_chart(rows: list[dict[str, object]]) -> str:
@@ -202,16 +263,24 @@ def severity_counts(results: list[CaseResult]) -> dict[str, int]:
 def render_report(
     rows: list[dict[str, object]],
     fmt: str,
-    cases: list[Case] | int,
+    cases: list[Case] | int | ReviewDates,
     corpus: Corpus | None = None,
     severities: dict[str, int] | None = None,
 ) -> str:
     """The caseload report in the chosen format: review dates, the duty rows, the protocol
-    versions (grouped by line) and the legend."""
-    from .explain import LEGEND_COLUMNS, legend_rows, legend_text, review_rows, review_summary, review_summary_line
+    versions (grouped by line) and the legend. ``cases`` are the cases checked, their review
+    dates gathered chunk by chunk (ReviewDates), or only their number."""
+    from .explain import LEGEND_COLUMNS, legend_rows, legend_text, review_summary_line
 
-    case_list = cases if isinstance(cases, list) else []
-    count = len(case_list) if isinstance(cases, list) else int(cases)
+    if isinstance(cases, ReviewDates):
+        dates_seen: ReviewDates | None = cases
+    elif isinstance(cases, list):
+        dates_seen = ReviewDates(every_row=True)
+        dates_seen.add(cases)
+    else:
+        dates_seen = None
+    count = dates_seen.count if dates_seen is not None else int(cases)  # type: ignore[arg-type]
+    given = dates_seen is not None and dates_seen.count > 0
     protocols = sorted({str(r["protocol"]) for r in rows})
     versions_checked = _version_rows(corpus, protocols)
     if fmt == "json":
@@ -221,8 +290,8 @@ def render_report(
             {
                 "cases": count,
                 "findings_by_severity": severities or {},
-                "review_dates": review_rows(case_list),
-                "review_date_summary": review_summary(case_list),
+                "review_dates": dates_seen.rows() if given else [],  # type: ignore[union-attr]
+                "review_date_summary": dates_seen.summary() if given else [],  # type: ignore[union-attr]
                 "units": UNITS,
                 "duties": rows,
                 "protocols": versions_checked,
@@ -231,7 +300,7 @@ def render_report(
             indent=2,
             ensure_ascii=False,
         )
-    dates = review_summary_line(case_list) if case_list else ""
+    dates = review_summary_line(dates_seen) if given else ""  # type: ignore[arg-type]
     found = (
         "Findings: " + ", ".join(f"{n} {name}" for name, n in severities.items()) + " (counted apart)."
         if severities is not None
@@ -245,7 +314,7 @@ def render_report(
         review = "".join(
             f"<tr><td>{html.escape(str(r['as_of_source']))}</td><td>{r['cases']}</td>"
             f"<td>{html.escape(str(r['as_of']))}</td><td>{html.escape(str(r['which']))}</td></tr>"
-            for r in review_summary(case_list)
+            for r in (dates_seen.summary() if given else [])  # type: ignore[union-attr]
         )
         intro = (
             f"<p>{count:,} cases. {html.escape(found)} {html.escape(UNITS)}</p>"
@@ -281,9 +350,9 @@ def render_report(
     if versions_checked:
         parts.append("\n## Protocol versions\n" if markdown else "\nProtocol versions (grouped by line)")
         parts.append(render(versions_checked, _VERSION_COLUMNS, fmt, wrap={"dated": 48, "area": 24}))
-    if case_list and len(case_list) <= 50:
+    if given and dates_seen.count <= 50:  # type: ignore[union-attr]
         parts.append("\n## Review dates\n" if markdown else "\nReview dates")
-        parts.append(render(review_rows(case_list), ["case", "as_of", "as_of_source"], fmt))
+        parts.append(render(dates_seen.rows(), ["case", "as_of", "as_of_source"], fmt))  # type: ignore[union-attr]
     parts.append("\n## Legend\n" if markdown else "\nLegend")
     parts.append(legend_text() if markdown else render(legend_rows(), LEGEND_COLUMNS, "table", wrap={"meaning": 80}))
     return "\n".join(parts)

@@ -79,36 +79,76 @@ def review_rows(cases: Iterable[Case]) -> list[dict[str, object]]:
     return [{"case": c.id, **review_fields(c)} for c in sorted(cases, key=lambda c: c.id)]
 
 
+class ReviewDates:
+    """The review dates of a caseload, gathered a chunk of cases at a time in constant memory
+    per case: per source, the cases counted, the first few ids, the earliest and latest date
+    and the distinct dates; the cases' own rows only while there are few of them."""
+
+    def __init__(self, listed: int = 8, rows_up_to: int = 50, every_row: bool = False):
+        self.listed = listed
+        self.rows_up_to = rows_up_to
+        self.every_row = every_row
+        self.count = 0
+        self._ids: dict[str, list[str]] = {}
+        self._counts: dict[str, int] = {}
+        self._dates: dict[str, set[str]] = {}
+        self._rows: list[dict[str, object]] = []
+
+    def add(self, cases: Iterable[Case]) -> None:
+        """Count these cases' review dates (each case once)."""
+        import heapq
+
+        for case in cases:
+            self.count += 1
+            source = case.review_date_source
+            self._counts[source] = self._counts.get(source, 0) + 1
+            self._dates.setdefault(source, set()).add(case.as_of.isoformat())
+            ids = self._ids.setdefault(source, [])
+            ids.append(case.id)
+            if len(ids) > 4 * self.listed:
+                ids[:] = heapq.nsmallest(self.listed, ids)
+            if self.every_row or self.count <= self.rows_up_to + 1:
+                self._rows.append({"case": case.id, **review_fields(case)})
+
+    def rows(self) -> list[dict[str, object]]:
+        """One row per case, by id (as review_rows); with more than ``rows_up_to`` cases, none
+        unless ``every_row`` was asked for (a JSON report lists every case)."""
+        if self.every_row or self.count <= self.rows_up_to:
+            return sorted(self._rows, key=lambda r: str(r["case"]))
+        return []
+
+    def summary(self) -> list[dict[str, object]]:
+        """As review_summary."""
+        rows = []
+        for source in sorted(self._counts):
+            count = self._counts[source]
+            ids = sorted(self._ids[source])[: self.listed]
+            dates = sorted(self._dates[source])
+            shown = ", ".join(ids) + (f" and {count - self.listed} more" if count > self.listed else "")
+            rows.append(
+                {
+                    "as_of_source": source,
+                    "cases": count,
+                    "as_of": dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]} ({len(dates)} dates)",
+                    "which": shown,
+                }
+            )
+        return rows
+
+
 def review_summary(cases: Sequence[Case], listed: int = 8) -> list[dict[str, object]]:
     """The review dates grouped by date and source, with the cases of each group (the first
     ``listed`` named, then a count), so a 10,000-case caseload fits on a screen."""
-    groups: dict[tuple[str, str], list[str]] = {}
-    for case in cases:
-        groups.setdefault((case.review_date_source, case.as_of.isoformat()), []).append(case.id)
-    by_source: dict[str, list[tuple[str, list[str]]]] = {}
-    for (source, when), ids in sorted(groups.items()):
-        by_source.setdefault(source, []).append((when, sorted(ids)))
-    rows = []
-    for source, entries in by_source.items():
-        ids = sorted(i for _, group in entries for i in group)
-        dates = sorted(when for when, _ in entries)
-        shown = ", ".join(ids[:listed]) + (f" and {len(ids) - listed} more" if len(ids) > listed else "")
-        rows.append(
-            {
-                "as_of_source": source,
-                "cases": len(ids),
-                "as_of": dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]} ({len(dates)} dates)",
-                "which": shown,
-            }
-        )
-    return rows
+    dates = ReviewDates(listed)
+    dates.add(cases)
+    return dates.summary()
 
 
-def review_summary_line(cases: Sequence[Case]) -> str:
+def review_summary_line(cases: Sequence[Case] | ReviewDates) -> str:
     """One line: 'Review dates (…): given for the run: 28 cases, 2025-01-31T00:00:00+00:00; given in the case: …'."""
     parts = [
         f"{r['as_of_source']}: {r['cases']} case{'s' if r['cases'] != 1 else ''}, {r['as_of']}"
-        for r in review_summary(cases)
+        for r in (cases.summary() if isinstance(cases, ReviewDates) else review_summary(cases))
     ]
     return "Review dates (pending and open are decided against them): " + "; ".join(parts)
 

@@ -190,7 +190,8 @@ def _relabel(cell: str) -> str:
     return "; ".join(parts)
 
 
-def _markdown_findings(corpus: Corpus, results: list[CaseResult]) -> str:
+def _markdown_findings(corpus: Corpus, results: list[CaseResult]) -> list[str]:
+    """The Markdown lines of the findings, case by case (joined and right-stripped at the end)."""
     lines = []
     for result in results:
         case = result.case
@@ -221,7 +222,7 @@ def _markdown_findings(corpus: Corpus, results: list[CaseResult]) -> str:
             lines.append(f"  Triggered by {f.trigger} at {f.trigger_at}." + (f" Severity: {reason}." if reason else ""))
             lines.append(f"  > {f.quote}")
         lines.append("")
-    return "\n".join(lines).rstrip()
+    return lines
 
 
 def render_validation(
@@ -243,48 +244,68 @@ def render_validation(
         from ..checking.in_force import keep_in_force
 
         results = keep_in_force(corpus, results)
+    report = FindingsReport(corpus, fmt, with_matrix)
+    report.add(cases, results)
+    return report.text(), report.violations
+
+
+def json_findings(corpus: Corpus, cases: list[Case], results: list[CaseResult]) -> tuple[list[str], int]:
+    """The findings of some cases as the items of the JSON findings list, each already
+    indented as ``json.dumps(rows, indent=2)`` indents it (so items written one chunk after
+    another make the very document it makes), and the number of violations."""
     by_id = {c.id: c for c in cases}
-    findings = [(r.case, f) for r in results for f in r.findings]
-    violations = sum(1 for _, f in findings if f.severity == "Violation")
-    rows = [finding_row(corpus, by_id.get(c.id, c), f) for c, f in findings]
-    if fmt == "json":
-        if with_matrix:
-            matrices = {}
-            for case in cases:
-                rows_m, _ = matrix([r for r in results if r.case.id == case.id])
-                matrices[case.id] = rows_m
-            document = {
-                "findings": rows,
-                "matrix": matrices,
-                "summary": summary(corpus, results),
-                "review_dates": review_rows(cases),
-                "protocols": version_rows(corpus, sorted({r.protocol for r in results})),
-                "legend": legend_rows(),
-            }
-            return json.dumps(document, indent=2, ensure_ascii=False), violations
-        return json.dumps(rows, indent=2, ensure_ascii=False), violations
-    checked = sorted({r.protocol for r in results})
-    markdown = fmt == "markdown"
-    parts = []
-    title = "Review dates (pending and open are decided against them)"
-    parts.append(f"## {title}\n" if markdown else title)
-    parts.append(render(review_rows(cases), REVIEW_COLUMNS, fmt))
-    parts.append("")
-    if markdown:
-        parts.append(_markdown_findings(corpus, results))
-    else:
-        shown = [{**r, "status": r["status_label"]} for r in rows]
-        parts.append(
-            render(
-                shown,
-                FINDING_COLUMNS,
-                "table",
-                wrap={"duty_label": 36, "version": 14, "recipient": 18, "status": 12, "severity_reason": 24},
-            )
-        )
-    if with_matrix:
+    items = []
+    violations = 0
+    for result in results:
+        for finding in result.findings:
+            violations += finding.severity == "Violation"
+            row = finding_row(corpus, by_id.get(result.case.id, result.case), finding)
+            items.append("  " + json.dumps(row, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+    return items, violations
+
+
+class FindingsReport:
+    """The validation output (table, Markdown or JSON) built a chunk of cases at a time: each
+    chunk's results are reduced to what the output shows (rows, Markdown text, matrices), so
+    cases and obligations need not all be kept; the tables are laid out at the end."""
+
+    def __init__(self, corpus: Corpus, fmt: str, with_matrix: bool):
+        self.corpus = corpus
+        self.fmt = fmt
+        self.with_matrix = with_matrix
+        self.violations = 0
+        self.review: list[dict[str, object]] = []
+        self.rows: list[dict[str, object]] = []
+        self.markdown: list[str] = []
+        self.summary: list[dict[str, object]] = []
+        self.matrices: dict[str, object] = {}
+        self.matrix_parts: list[str] = []
+        self.checked: set[str] = set()
+
+    def add(self, cases: list[Case], results: list[CaseResult]) -> None:
+        """Add the results of some cases (all their protocols), in the order they are reported."""
+        corpus, fmt = self.corpus, self.fmt
+        by_id = {c.id: c for c in cases}
+        for result in results:
+            for finding in result.findings:
+                self.violations += finding.severity == "Violation"
+                row = finding_row(corpus, by_id.get(result.case.id, result.case), finding)
+                if fmt == "json":
+                    self.rows.append(row)
+                else:  # only what the table shows, and what the closing line counts
+                    self.rows.append({c: row.get(c) for c in (*FINDING_COLUMNS, "status_label")})
+        self.review.extend(review_rows(cases))
+        self.checked.update(r.protocol for r in results)
+        self.summary.extend(summary(corpus, results))
+        if fmt == "markdown":
+            self.markdown.extend(_markdown_findings(corpus, results))
+        if not self.with_matrix:
+            return
         for case in cases:
             case_results = [r for r in results if r.case.id == case.id]
+            if fmt == "json":
+                self.matrices[case.id] = matrix(case_results)[0]
+                continue
             if not case_results:
                 continue
             matrix_rows, columns = _matrix_rows(corpus, case_results, case)
@@ -292,18 +313,70 @@ def render_validation(
                 f"Compliance of {case.id} under each protocol, grouped by line "
                 f"(review date {case.as_of.isoformat()}, {case.review_date_source})"
             )
-            parts.append(f"\n## {title}\n" if markdown else f"\n{title}")
-            parts.append(render(matrix_rows, columns, fmt, wrap={"duty": 30, **{p: 22 for p in columns[1:]}}))
-    summary_rows = summary(corpus, results)
-    parts.append("\n## Summary\n" if markdown else "\nSummary (Violations, Warnings and Info counted apart)")
-    parts.append(render(summary_rows, list(summary_rows[0].keys()) if summary_rows else [], fmt))
-    parts.append(_standing_line(rows))
-    if checked:
-        parts.append("\n## Protocol versions\n" if markdown else "\nProtocol versions (grouped by line)")
-        parts.append(render(version_rows(corpus, checked), VERSION_COLUMNS, fmt, wrap={"dated": 48, "area": 24}))
-        note = _versions_note(corpus, checked)
-        if note:
-            parts.append(note)
-    parts.append("\n## Legend\n" if markdown else "\nLegend")
-    parts.append(legend_text() if markdown else render(legend_rows(), LEGEND_COLUMNS, "table", wrap={"meaning": 80}))
-    return "\n".join(parts), violations
+            self.matrix_parts.append(f"\n## {title}\n" if fmt == "markdown" else f"\n{title}")
+            self.matrix_parts.append(
+                render(matrix_rows, columns, fmt, wrap={"duty": 30, **{p: 22 for p in columns[1:]}})
+            )
+
+    def merge(self, other: FindingsReport) -> None:
+        """Add what another report gathered (of the cases after this one's)."""
+        self.violations += other.violations
+        self.review.extend(other.review)
+        self.rows.extend(other.rows)
+        self.markdown.extend(other.markdown)
+        self.summary.extend(other.summary)
+        self.matrices.update(other.matrices)
+        self.matrix_parts.extend(other.matrix_parts)
+        self.checked.update(other.checked)
+
+    def text(self) -> str:
+        """The whole output."""
+        corpus, fmt = self.corpus, self.fmt
+        review = sorted(self.review, key=lambda r: str(r["case"]))
+        if fmt == "json":
+            if self.with_matrix:
+                document = {
+                    "findings": self.rows,
+                    "matrix": self.matrices,
+                    "summary": self.summary,
+                    "review_dates": review,
+                    "protocols": version_rows(corpus, sorted(self.checked)),
+                    "legend": legend_rows(),
+                }
+                return json.dumps(document, indent=2, ensure_ascii=False)
+            return json.dumps(self.rows, indent=2, ensure_ascii=False)
+        checked = sorted(self.checked)
+        markdown = fmt == "markdown"
+        parts = []
+        title = "Review dates (pending and open are decided against them)"
+        parts.append(f"## {title}\n" if markdown else title)
+        parts.append(render(review, REVIEW_COLUMNS, fmt))
+        parts.append("")
+        if markdown:
+            parts.append("\n".join(self.markdown).rstrip())
+        else:
+            shown = [{**r, "status": r["status_label"]} for r in self.rows]
+            parts.append(
+                render(
+                    shown,
+                    FINDING_COLUMNS,
+                    "table",
+                    wrap={"duty_label": 36, "version": 14, "recipient": 18, "status": 12, "severity_reason": 24},
+                )
+            )
+        parts.extend(self.matrix_parts)
+        summary_rows = self.summary
+        parts.append("\n## Summary\n" if markdown else "\nSummary (Violations, Warnings and Info counted apart)")
+        parts.append(render(summary_rows, list(summary_rows[0].keys()) if summary_rows else [], fmt))
+        parts.append(_standing_line(self.rows))
+        if checked:
+            parts.append("\n## Protocol versions\n" if markdown else "\nProtocol versions (grouped by line)")
+            parts.append(render(version_rows(corpus, checked), VERSION_COLUMNS, fmt, wrap={"dated": 48, "area": 24}))
+            note = _versions_note(corpus, checked)
+            if note:
+                parts.append(note)
+        parts.append("\n## Legend\n" if markdown else "\nLegend")
+        parts.append(
+            legend_text() if markdown else render(legend_rows(), LEGEND_COLUMNS, "table", wrap={"meaning": 80})
+        )
+        return "\n".join(parts)

@@ -1,0 +1,259 @@
+"""Validating a caseload end to end, a chunk of cases at a time, on every core.
+
+Cases are independent, so a caseload is read, validated and written in chunks
+(:class:`~protograph.cases.reading.Caseload` gives them in report order): memory holds a few
+chunks, not the caseload. JSON findings are written as each chunk is done; the caseload report
+(``--report``) adds each chunk's counts to a :class:`~protograph.reports.caseload.CaseloadTally`;
+the table and Markdown outputs keep only the rows they show and lay their tables out at the end.
+With ``jobs`` above one, chunks are validated in worker processes while the main process reads
+the next chunks and writes the finished ones in their order, so the output is the same, byte for
+byte, whatever the chunk size and the number of workers.
+
+This is what ``protograph validate`` runs; a notebook can call :func:`validate_caseload` with
+any binary file (``io.BytesIO()``) to receive the output."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import IO, Any
+
+from ..cases.reading import Case, Caseload
+from ..checking.caseload import validate_cases
+from ..checking.deadlines import DEFAULT_IMMEDIATE_TOLERANCE
+from ..checking.validation import CaseResult
+from ..corpus.loader import Corpus
+from ..errors import InputError
+
+# one case this long is checked faster by the batch engine (a 2,000-event case: 3 s a protocol
+# there, 48 s on pySHACL)
+BATCH_EVENTS = 200
+# cases a chunk: large enough that a chunk's fixed costs (a store, each duty's query) are spread
+# thin, small enough that a chunk's obligations and results stay a few tens of megabytes
+DEFAULT_CHUNK_CASES = 1000
+
+
+def choose_engine(cases: list[Case], asked: str | None, count: int | None = None) -> str:
+    """The engine the user asked for, else batch for more than one case (``count``, default the
+    cases given) or for one case of more than BATCH_EVENTS events, else reference."""
+    if asked:
+        return asked
+    many = (count if count is not None else len(cases)) > 1
+    return "batch" if many or any(len(case.events) > BATCH_EVENTS for case in cases) else "reference"
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What to check and how to write it (the same in every worker)."""
+
+    protocols: tuple[str, ...]
+    tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE
+    fmt: str = "json"
+    report: bool = False
+    with_matrix: bool = False
+    in_force: bool = False
+    engine: str | None = None  # None: choose_engine
+
+
+@dataclass
+class RunSummary:
+    """What a run found: cases checked, violations, and how long each phase took (seconds)."""
+
+    cases: int = 0
+    violations: int = 0
+    phases: dict[str, float] | None = None
+
+
+def _results(corpus: Corpus, cases: list[Case], options: RunOptions, engine: str, endpoint: Any) -> list[CaseResult]:
+    results = validate_cases(corpus, cases, list(options.protocols), options.tolerance, engine, False, endpoint)
+    if options.in_force:
+        from ..checking.in_force import keep_in_force
+
+        results = keep_in_force(corpus, results)
+    return results
+
+
+def _chunk_output(corpus: Corpus, cases: list[Case], options: RunOptions, engine: str, endpoint: Any) -> Any:
+    """One chunk validated and reduced to what the output needs: the report's counts, the JSON
+    findings items, or the table's rows (a FindingsReport without its corpus)."""
+    results = _results(corpus, cases, options, engine, endpoint)
+    if options.report:
+        from .caseload import CaseloadTally
+
+        tally = CaseloadTally()
+        tally.add(results, corpus)
+        return tally
+    if options.fmt == "json" and not options.with_matrix:
+        from .findings import json_findings
+
+        return json_findings(corpus, cases, results)
+    from .findings import FindingsReport
+
+    part = FindingsReport(corpus, options.fmt, options.with_matrix)
+    part.add(cases, results)
+    part.corpus = None  # type: ignore[assignment]  # the worker's corpus stays in the worker
+    return part
+
+
+# --- worker processes -------------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _work(cases: list[Case], engine: str) -> tuple[Any, float]:
+    """In a worker: validate one chunk; returns its output and the seconds it took."""
+    started = time.perf_counter()
+    output = _chunk_output(_WORKER["corpus"], cases, _WORKER["options"], engine, None)
+    return output, time.perf_counter() - started
+
+
+def _pool(corpus: Corpus, options: RunOptions, jobs: int) -> Any:
+    """Worker processes forked from this one, so each starts with the corpus (and the duties
+    compiled so far) already loaded, and with this process's network guard in place."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _WORKER.update(corpus=corpus, options=options)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+class _JsonList:
+    """The JSON findings list written item by item, exactly as json.dumps(rows, indent=2)."""
+
+    def __init__(self, out: IO[bytes]):
+        self.out = out
+        self.started = False
+
+    def write(self, items: list[str]) -> None:
+        if not items:
+            return
+        self.out.write(((",\n" if self.started else "[\n") + ",\n".join(items)).encode("utf-8"))
+        self.started = True
+
+    def close(self) -> None:
+        self.out.write(b"\n]\n" if self.started else b"[]\n")
+
+
+def validate_caseload(
+    corpus: Corpus,
+    caseload: Caseload,
+    options: RunOptions,
+    out: IO[bytes],
+    *,
+    jobs: int = 1,
+    chunk_cases: int = DEFAULT_CHUNK_CASES,
+    progress: bool = False,
+    endpoint: Any = None,
+) -> RunSummary:
+    """Validate a caseload against ``options.protocols`` and write the output (findings, or the
+    caseload report with ``options.report``) to ``out`` as UTF-8, ending in a newline; returns the
+    cases checked, the violations found and each phase's time. With ``jobs`` > 1 (and no
+    endpoint), chunks are validated in that many worker processes. A fault found in a case while
+    reading raises InputError once every fault is collected; what was written is then no output
+    (the command writes to a temporary file it drops)."""
+    from ..progress import counter
+    from .caseload import CaseloadTally, render_report
+    from .explain import ReviewDates
+    from .findings import FindingsReport
+
+    total = len(caseload)
+    phases = {"read": 0.0, "validate": 0.0, "write": 0.0}
+    tally = CaseloadTally() if options.report else None
+    review = ReviewDates(every_row=options.fmt == "json") if options.report else None
+    findings = (
+        FindingsReport(corpus, options.fmt, options.with_matrix)
+        if not options.report and (options.fmt != "json" or options.with_matrix)
+        else None
+    )
+    json_list = _JsonList(out) if not options.report and findings is None else None
+    summary = RunSummary()
+    workers = jobs if endpoint is None and jobs > 1 and total > chunk_cases else 1
+    pool = _pool(corpus, options, workers) if workers > 1 else None
+    pending: deque[tuple[list[Case], Future | Any]] = deque()
+
+    def chunks() -> Iterator[list[Case]]:
+        source = caseload.chunks(chunk_cases)
+        while True:
+            started = time.perf_counter()
+            chunk = next(source, None)
+            phases["read"] += time.perf_counter() - started
+            if chunk is None:
+                return
+            yield chunk
+
+    def finish(cases: list[Case], output: Any) -> None:
+        started = time.perf_counter()
+        summary.cases += len(cases)
+        if tally is not None:
+            tally.merge(output)
+            review.add(cases)  # type: ignore[union-attr]
+        elif json_list is not None:
+            items, violations = output
+            summary.violations += violations
+            json_list.write(items)
+        else:
+            findings.merge(output)  # type: ignore[union-attr]
+        phases["write"] += time.perf_counter() - started
+
+    try:
+        with counter(total, "validating", progress) as bar:
+            for cases in chunks():
+                bar.set_postfix_str(f"read {summary.cases + sum(len(c) for c, _ in pending) + len(cases):,}")
+                engine = choose_engine(cases, options.engine, total)
+                if pool is None:
+                    started = time.perf_counter()
+                    output = _chunk_output(corpus, cases, options, engine, endpoint)
+                    phases["validate"] += time.perf_counter() - started
+                    finish(cases, output)
+                    bar.update(len(cases))
+                    continue
+                pending.append((cases, pool.submit(_work, cases, engine)))
+                while len(pending) > workers:  # a chunk a worker in hand, one being read
+                    done, job = pending.popleft()
+                    output, seconds = job.result()
+                    phases["validate"] += seconds
+                    finish(done, output)
+                    bar.update(len(done))
+            while pending:
+                done, job = pending.popleft()
+                output, seconds = job.result()
+                phases["validate"] += seconds
+                finish(done, output)
+                bar.update(len(done))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+            _WORKER.clear()
+    started = time.perf_counter()
+    if tally is not None:
+        summary.violations = tally.severities.get("Violations", 0)
+        text = render_report(tally.rows(corpus), options.fmt, review, corpus, tally.severities)  # type: ignore[arg-type]
+        out.write((text if text.endswith("\n") else text + "\n").encode("utf-8"))
+    elif json_list is not None:
+        json_list.close()
+    else:
+        summary.violations = findings.violations  # type: ignore[union-attr]
+        findings.corpus = corpus  # type: ignore[union-attr]
+        text = findings.text()  # type: ignore[union-attr]
+        out.write((text if text.endswith("\n") else text + "\n").encode("utf-8"))
+    phases["write"] += time.perf_counter() - started
+    if summary.cases != total:  # pragma: no cover - a reader that lost cases is a bug, not bad input
+        raise InputError(f"read {summary.cases} of {total} cases")
+    summary.phases = phases
+    return summary
