@@ -1006,7 +1006,7 @@ class Caseload:
         if isinstance(source, CsvCaseload):
             self._csv = source
         elif source is not None:
-            self._cases = source
+            self._cases, self.notes = unique_ids(source)
         else:  # several caseloads: each read whole, in turn, so faults are reported in the order given
             self._cases, self.notes = read_caseloads(paths, as_of)
 
