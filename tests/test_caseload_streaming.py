@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from tests.support import run_protograph
 
 from protograph.cases.reading import Caseload, read_caseloads
 from protograph.cases.synthetic import write_caseload
@@ -18,7 +19,6 @@ from protograph.errors import InputError
 from protograph.reports.caseload import render_report, report_rows, severity_counts
 from protograph.reports.caseload_run import RunOptions, validate_caseload
 from protograph.reports.findings import render_validation
-from tests.support import run_protograph
 
 DATA = Path(__file__).parent / "data" / "cases"
 HOUR = timedelta(hours=1)
@@ -47,7 +47,9 @@ def _in_chunks(corpus, paths, options, chunk, jobs=1):
 def test_json_findings_of_a_csv_caseload_are_the_same_in_chunks_and_in_workers(corpus, sample, chunk, jobs):
     protocols = corpus.ids()
     expected, violations = _at_once(corpus, [sample], protocols, "json")
-    written, summary = _in_chunks(corpus, [sample], RunOptions(tuple(protocols), HOUR, "json", engine="batch"), chunk, jobs)
+    written, summary = _in_chunks(
+        corpus, [sample], RunOptions(tuple(protocols), HOUR, "json", engine="batch"), chunk, jobs
+    )
     assert summary.cases == 40
     assert violations > 0 and summary.violations == violations
     assert written == expected
