@@ -22,7 +22,7 @@ from datetime import date, datetime
 from functools import cache, cached_property
 from pathlib import Path
 from types import GeneratorType
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -309,6 +309,11 @@ def suggest_time(text: str) -> str | None:
     return None
 
 
+def _time_hint(value: str) -> str:
+    suggestion = suggest_time(value)
+    return f" (write e.g. {suggestion})" if suggestion else ""
+
+
 def parse_time(value: Any, path: str | None, line: int | str | None, what: str = "time") -> datetime:
     """Parse an ISO 8601 date-time that must carry a UTC offset."""
     if isinstance(value, datetime):
@@ -317,14 +322,14 @@ def parse_time(value: Any, path: str | None, line: int | str | None, what: str =
         text = value.strip()
         if text.endswith(("Z", "z")):
             text = text[:-1] + "+00:00"
-        suggestion = suggest_time(value)
-        hint = f" (write e.g. {suggestion})" if suggestion else ""
         if _DATE_ONLY.match(value.strip()):  # a date alone is no time of day: never guessed
-            raise InputError(f"{what} {value!r} is a date without a time of day{hint}", path, line)
+            raise InputError(f"{what} {value!r} is a date without a time of day{_time_hint(value)}", path, line)
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            raise InputError(f"{what} {value!r} is not a valid ISO 8601 date-time{hint}", path, line) from None
+            raise InputError(
+                f"{what} {value!r} is not a valid ISO 8601 date-time{_time_hint(value)}", path, line
+            ) from None
     else:
         raise InputError(f"{what} {value!r} is not a date-time", path, line)
     offset = moment.utcoffset()
@@ -780,9 +785,9 @@ def _event_row(header: list[str], number: int, row: list[str]) -> _Value:
     """An events.csv row as the event mapping of a case file, each value placed row:column."""
     return _Value(
         {
-            name: _Value(value, f"{number}:{header.index(name) + 1}")
-            for name, value in zip(header, row, strict=True)
-            if name != "case" and value != ""
+            name: _Value(value, f"{number}:{column}")
+            for column, (name, value) in enumerate(zip(header, row, strict=True), start=1)
+            if value != "" and name != "case"
         },
         number,
     )
@@ -812,22 +817,30 @@ class CsvCaseload:
     """A caseload CSV folder (events.csv, and children.csv if present), read in two passes so
     that a large caseload never sits in memory as cases.
 
-    The first pass (on construction) checks every row as strictly as a case file is checked
-    and keeps, for each case, only where its rows lie in the text; the rows of one case need
-    not be next to each other. :meth:`chunks` then builds the cases, in case id order, a few
-    at a time. A fault in the header or the CSV syntax stops reading at once; faults in rows
-    and cases are collected, up to 20 (each with its row and column), then reported together:
-    once one is found no further chunk is given, and :meth:`chunks` raises them all at its end."""
+    The first pass (on construction) checks the CSV and keeps, for each case, only where its
+    rows lie in the text; the rows of one case need not be next to each other. :meth:`chunks`
+    then builds the cases, in case id order, a few at a time, checking every value as a case
+    file's is checked. A fault in the header or the CSV syntax stops reading at once. At the
+    first fault in a row or a case, the caseload is read again from the start checking each
+    row alone, as it always was, so that the faults are reported as they always were: in file
+    order, every fault of every row, up to 20 (each with its row and column)."""
 
     def __init__(self, folder: Path, as_of: datetime | None = None):
-        from array import array
-
         self.folder = folder
         self.as_of = as_of
-        events_path = folder / "events.csv"
-        self._shown = shown = str(events_path)
-        self._errors = errors = ErrorCollector(str(folder))
-        text, header, rows = _csv_text(events_path, EVENT_COLUMNS, ("case", "at", "type"))
+        self._shown = str(folder / "events.csv")
+        self._scan(strict=False)
+        if self._errors.errors:
+            self._report_faults()
+
+    def _scan(self, strict: bool) -> None:
+        """Read both files. ``strict``: check each events.csv row and children.csv row alone,
+        so that every fault is found where it is and reported in file order."""
+        from array import array
+
+        shown = self._shown
+        self._errors = errors = ErrorCollector(str(self.folder))
+        text, header, rows = _csv_text(self.folder / "events.csv", EVENT_COLUMNS, ("case", "at", "type"))
         self._text, self._header = text, header
         self._rows: dict[str, array] = {}  # case id -> (row number, start, end) of each of its rows
         faulty: set[str] = set()
@@ -844,12 +857,13 @@ class CsvCaseload:
                     raise InputError("row has no case id", shown, f"{number}:{case_column + 1}")
             if not case_id:
                 continue
-            with errors.check():
-                try:
-                    _event(_event_row(header, number, row), 0, shown)  # each row alone: every fault reported
-                except InputError:
-                    faulty.add(case_id)
-                    raise
+            if strict:
+                with errors.check():
+                    try:
+                        _event(_event_row(header, number, row), 0, shown)  # each row alone: every fault reported
+                    except InputError:
+                        faulty.add(case_id)
+                        raise
             places = self._rows.get(case_id)
             if places is None:
                 places = self._rows[case_id] = array("Q")
@@ -858,36 +872,51 @@ class CsvCaseload:
             raise InputError("no events: the file holds only its header row", shown, 2)
         self._children: dict[str, tuple[int, int, int]] = {}
         self._child_text, self._child_header = "", []
-        children_path = folder / "children.csv"
+        children_path = self.folder / "children.csv"
         if children_path.exists():
-            self._read_children(children_path, faulty)
+            self._scan_children(children_path, faulty, strict)
         self.ids = sorted(case_id for case_id in self._rows if case_id not in faulty)
 
-    def _read_children(self, path: Path, faulty: set[str]) -> None:
+    def _scan_children(self, path: Path, faulty: set[str], strict: bool) -> None:
         errors = self._errors
         shown = str(path)
         text, header, rows = _csv_text(path, CHILD_COLUMNS, ("case",))
         self._child_text, self._child_header = text, header
+        case_column = header.index("case")
         for number, raw, start, end in rows:
             row = _csv_row_checked(shown, header, number, raw, errors)
             if row is None:
                 continue
             with errors.check():
-                case_id, _, child = _child_row(header, number, row, shown)
+                if strict:
+                    case_id, _, child = _child_row(header, number, row, shown)
+                else:
+                    case_id = row[case_column]
                 if case_id in self._children:
                     raise InputError(f"case {case_id!r} has a second row", shown, number)
                 if case_id not in self._rows:
                     hint = "" if case_id in faulty else _suggest_case(case_id, self._rows)
                     raise InputError(f"case {case_id!r} has no events in events.csv{hint}", shown, number)
-                try:
-                    _child(child, shown)  # checked here, so a fault names children.csv
-                except InputError:
-                    faulty.add(case_id)  # reported once, here; the case is not built
-                    raise
+                if strict:
+                    try:
+                        _child(child, shown)  # checked here, so a fault names children.csv
+                    except InputError:
+                        faulty.add(case_id)  # reported once, here; the case is not built
+                        raise
                 self._children[case_id] = (number, start, end)
 
+    def _report_faults(self) -> NoReturn:
+        """Read the caseload again, checking each row alone, and raise every fault found."""
+        found = list(self._errors.errors)
+        self._scan(strict=True)
+        for case_id in self.ids:
+            with self._errors.check():
+                self._case(case_id)
+        self._errors.finish()
+        raise found[0]  # pragma: no cover - the strict reading finds at least what the first found
+
     def __len__(self) -> int:
-        """The number of cases (those whose rows were faulty are not counted)."""
+        """The number of cases."""
         return len(self.ids)
 
     def _case(self, case_id: str) -> Case:
@@ -912,15 +941,14 @@ class CsvCaseload:
     def chunks(self, size: int | None = None) -> Iterator[list[Case]]:
         """The cases in case id order, ``size`` at a time (all at once without a size)."""
         size = size or max(1, len(self.ids))
-        errors = self._errors
         for begin in range(0, len(self.ids), size):
             chunk = []
             for case_id in self.ids[begin : begin + size]:
-                with errors.check():
+                try:
                     chunk.append(self._case(case_id))
-            if chunk and not errors.errors:
-                yield chunk
-        errors.finish()
+                except InputError:
+                    self._report_faults()
+            yield chunk
 
 
 def read_caseload_csv(folder: Path, as_of: datetime | None = None) -> list[Case]:

@@ -34,6 +34,24 @@ def _profile(rng: random.Random) -> str:
     return rng.choices(["on-time", "exact", "late", "never"], weights=[60, 8, 20, 12])[0]
 
 
+def _duty_done(
+    events: list[tuple], rng: random.Random, at: datetime, on_time: timedelta, kind: str, by: str, to: str = ""
+) -> datetime | None:
+    """The event that meets a duty due ``on_time`` after ``at``, added to ``events`` when it
+    happens (on time, exactly on the deadline or late); None when it never does."""
+    done = _after(rng, at, on_time, _profile(rng))
+    if done:
+        events.append((done, kind, by, to, "", ""))
+    return done
+
+
+def _missing_episode(events: list[tuple], rng: random.Random, missing: datetime, back: datetime, category: str) -> None:
+    """A missing (or absent) episode, the return, and the return interview due within 72 hours."""
+    events.append((missing, "missing", "", "", "", category))
+    events.append((back, "returned", "", "", "", ""))
+    _duty_done(events, rng, back, timedelta(hours=72), "return-interview", "social-worker")
+
+
 def _trafficked(rng: random.Random, start: datetime) -> tuple[Child, list[tuple]]:
     child = Child(age=rng.randint(12, 17), looked_after=True, uasc=True)
     events = [
@@ -49,23 +67,13 @@ def _trafficked(rng: random.Random, start: datetime) -> tuple[Child, list[tuple]
     events.append(
         (referral + timedelta(hours=rng.uniform(1, 5)), "child-safeguarded", "childrens-services", "", "", "")
     )
-    decision = _after(rng, referral, timedelta(hours=24), _profile(rng))
-    if decision:
-        events.append((decision, "decision", "childrens-services", "", "", ""))
-    nrm = _after(rng, referral, timedelta(days=3), _profile(rng))
-    if nrm:
-        events.append((nrm, "nrm-referral", "childrens-services", "ukhtc", "", ""))
-    assessment = _after(rng, referral, timedelta(days=9), _profile(rng))
-    if assessment:
-        events.append((assessment, "trafficking-assessment", "childrens-services", "", "", ""))
+    _duty_done(events, rng, referral, timedelta(hours=24), "decision", "childrens-services")
+    _duty_done(events, rng, referral, timedelta(days=3), "nrm-referral", "childrens-services", "ukhtc")
+    _duty_done(events, rng, referral, timedelta(days=9), "trafficking-assessment", "childrens-services")
     if rng.random() < 0.5:
         missing = referral + timedelta(hours=rng.uniform(6, 40))
-        events.append((missing, "missing", "", "", "", "missing"))
         back = missing + timedelta(hours=rng.choice([3, 20, 30, 50]))
-        events.append((back, "returned", "", "", "", ""))
-        interview = _after(rng, back, timedelta(hours=72), _profile(rng))
-        if interview:
-            events.append((interview, "return-interview", "social-worker", "", "", ""))
+        _missing_episode(events, rng, missing, back, "missing")
     return child, events
 
 
@@ -77,17 +85,12 @@ def _missing(rng: random.Random, start: datetime) -> tuple[Child, list[tuple]]:
     for _ in range(rng.randint(1, 4)):
         category = rng.choices(["missing", "absent"], weights=[70, 30])[0]
         events.append((at, "missing", "", "", "", category))
-        told = _after(rng, at, timedelta(hours=1), _profile(rng))
-        if told:
-            events.append((told, "notify", "residential-carer" if looked_after else "professional", "police", "", ""))
+        carer = "residential-carer" if looked_after else "professional"
+        _duty_done(events, rng, at, timedelta(hours=1), "notify", carer, "police")
         back = at + timedelta(hours=rng.choice([4, 12, 23, 25, 60]))
         events.append((back, "returned", "", "", "", ""))
-        check = _after(rng, back, timedelta(hours=1), _profile(rng))
-        if check:
-            events.append((check, "safe-and-well-check", "police", "", "", ""))
-        interview = _after(rng, back, timedelta(hours=72), _profile(rng))
-        if interview:
-            events.append((interview, "return-interview", "social-worker", "", "", ""))
+        _duty_done(events, rng, back, timedelta(hours=1), "safe-and-well-check", "police")
+        _duty_done(events, rng, back, timedelta(hours=72), "return-interview", "social-worker")
         at = back + timedelta(days=rng.choice([5, 20, 40]))
     return child, events
 
@@ -97,12 +100,8 @@ def _mash(rng: random.Random, start: datetime) -> tuple[Child, list[tuple]]:
     events = [(start, "trafficking-suspected", "education", "", "", "")]
     referral = _after(rng, start, timedelta(hours=1), rng.choice(["on-time", "late", "exact"])) or start
     events.append((referral, "referral", "education", "mash", "telephone", ""))
-    confirmed = _after(rng, referral, timedelta(hours=48), _profile(rng))
-    if confirmed:
-        events.append((confirmed, "referral-confirmed-in-writing", "education", "mash", "", ""))
-    decision = _after(rng, referral, timedelta(hours=24), _profile(rng))
-    if decision:
-        events.append((decision, "decision", "mash", "", "", ""))
+    _duty_done(events, rng, referral, timedelta(hours=48), "referral-confirmed-in-writing", "education", "mash")
+    _duty_done(events, rng, referral, timedelta(hours=24), "decision", "mash")
     return child, events
 
 
@@ -111,12 +110,8 @@ def _cse(rng: random.Random, start: datetime) -> tuple[Child, list[tuple]]:
     events = [(start, "exploitation-suspected", "education", "", "", "")]
     referral = start + timedelta(hours=rng.uniform(1, 30))
     events.append((referral, "referral", "education", "childrens-services", "written", ""))
-    seraf = _after(rng, referral, timedelta(days=9), _profile(rng))
-    if seraf:
-        events.append((seraf, "seraf-assessment", "childrens-services", "", "", ""))
-    screening = _after(rng, start, timedelta(days=2), _profile(rng))
-    if screening:
-        events.append((screening, "exploitation-screening", "education", "", "", ""))
+    _duty_done(events, rng, referral, timedelta(days=9), "seraf-assessment", "childrens-services")
+    _duty_done(events, rng, start, timedelta(days=2), "exploitation-screening", "education")
     return child, events
 
 
@@ -125,20 +120,22 @@ PATHS = [_trafficked, _missing, _mash, _cse]
 
 def caseload(count: int, seed: int = 2024) -> list[Case]:
     """``count`` synthetic cases, the same for the same seed."""
-    cases = []
-    for index in range(count):
-        rng = random.Random(seed * 1_000_003 + index)
-        start = START + timedelta(days=rng.uniform(0, 350), minutes=rng.choice([0, 15, 30]))
-        path = PATHS[index % len(PATHS)]
-        child, raw = path(rng, start)
-        raw.sort(key=lambda e: e[0])
-        events = tuple(
-            Event(f"e{i + 1}", at, kind, by=by, to=to, channel=channel, category=category, line=i + 1)
-            for i, (at, kind, by, to, channel, category) in enumerate(raw)
-        )
-        as_of = events[-1].at + timedelta(days=rng.choice([1, 5, 15, 30]))
-        cases.append(Case(f"synthetic-{index:06d}", child, events, as_of, "synthetic", True, AS_OF_IN_CASE))
-    return cases
+    return [synthetic_case(index, seed) for index in range(count)]
+
+
+def synthetic_case(index: int, seed: int = 2024) -> Case:
+    """The synthetic case number ``index`` (the same for the same seed, whatever the count)."""
+    rng = random.Random(seed * 1_000_003 + index)
+    start = START + timedelta(days=rng.uniform(0, 350), minutes=rng.choice([0, 15, 30]))
+    path = PATHS[index % len(PATHS)]
+    child, raw = path(rng, start)
+    raw.sort(key=lambda e: e[0])
+    events = tuple(
+        Event(f"e{i + 1}", at, kind, by=by, to=to, channel=channel, category=category, line=i + 1)
+        for i, (at, kind, by, to, channel, category) in enumerate(raw)
+    )
+    as_of = events[-1].at + timedelta(days=rng.choice([1, 5, 15, 30]))
+    return Case(f"synthetic-{index:06d}", child, events, as_of, "synthetic", True, AS_OF_IN_CASE)
 
 
 def write_caseload(count: int, folder: Path, seed: int = 2024) -> list[Path]:
@@ -154,21 +151,23 @@ def write_caseload(count: int, folder: Path, seed: int = 2024) -> list[Path]:
     for path in (events_path, children_path):
         if path.exists():
             raise InputError("already exists: choose an empty folder (files are never overwritten)", str(path))
-    cases = caseload(count, seed)
-    with events_path.open("x", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["case", "at", "type", "by", "to", "channel", "category", "id"])
-        for case in cases:
+    fields = ["age", "looked_after", "uasc", "disabled"]
+    # one case at a time, into both files at once: a million cases never sit in memory
+    with (
+        events_path.open("x", newline="", encoding="utf-8") as events_file,
+        children_path.open("x", newline="", encoding="utf-8") as children_file,
+    ):
+        events = csv.writer(events_file, lineterminator="\n")
+        events.writerow(["case", "at", "type", "by", "to", "channel", "category", "id"])
+        children = csv.writer(children_file, lineterminator="\n")
+        children.writerow(["case", "as_of", *fields])
+        for index in range(count):
+            case = synthetic_case(index, seed)
             for e in case.events:
                 at = e.at.isoformat(timespec="minutes")
-                writer.writerow([case.id, at, e.type, e.by, e.to, e.channel, e.category, e.id])
-    fields = ["age", "looked_after", "uasc", "disabled"]
-    with children_path.open("x", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["case", "as_of", *fields])
-        for case in cases:
+                events.writerow([case.id, at, e.type, e.by, e.to, e.channel, e.category, e.id])
             values = [case.child.get(f) for f in fields]
-            writer.writerow(
+            children.writerow(
                 [
                     case.id,
                     case.as_of.isoformat(timespec="minutes"),

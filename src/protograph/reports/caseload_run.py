@@ -140,10 +140,10 @@ class _JsonList:
         self.out = out
         self.started = False
 
-    def write(self, items: list[str]) -> None:
+    def write(self, items: list[bytes]) -> None:
         if not items:
             return
-        self.out.write(((",\n" if self.started else "[\n") + ",\n".join(items)).encode("utf-8"))
+        self.out.write((b",\n" if self.started else b"[\n") + b",\n".join(items))
         self.started = True
 
     def close(self) -> None:

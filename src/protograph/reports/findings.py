@@ -249,10 +249,11 @@ def render_validation(
     return report.text(), report.violations
 
 
-def json_findings(corpus: Corpus, cases: list[Case], results: list[CaseResult]) -> tuple[list[str], int]:
-    """The findings of some cases as the items of the JSON findings list, each already
-    indented as ``json.dumps(rows, indent=2)`` indents it (so items written one chunk after
-    another make the very document it makes), and the number of violations."""
+def json_findings(corpus: Corpus, cases: list[Case], results: list[CaseResult]) -> tuple[list[bytes], int]:
+    """The findings of some cases as the items of the JSON findings list (UTF-8), each already
+    indented as ``json.dumps(rows, indent=2, ensure_ascii=False)`` indents it, so that items
+    written one chunk after another make the very document it makes; and the number of
+    violations."""
     by_id = {c.id: c for c in cases}
     items = []
     violations = 0
@@ -260,7 +261,7 @@ def json_findings(corpus: Corpus, cases: list[Case], results: list[CaseResult]) 
         for finding in result.findings:
             violations += finding.severity == "Violation"
             row = finding_row(corpus, by_id.get(result.case.id, result.case), finding)
-            items.append("  " + json.dumps(row, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+            items.append(b"  " + json.dumps(row, indent=2, ensure_ascii=False).encode("utf-8").replace(b"\n", b"\n  "))
     return items, violations
 
 
