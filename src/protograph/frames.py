@@ -14,6 +14,8 @@ To share a notebook without personal data, read cases with a secret salt:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -438,3 +440,168 @@ def timeline(corpus: Corpus, protocol: str, event: str, compare_with: list[str] 
 
     cards = sorted(build(corpus, protocol, event, compare_with).cards, key=lambda c: COLUMN_IDS.index(c.column))
     return pd.DataFrame([card.as_row() for card in cards])
+
+
+# --- a caseload partition, and a caseload partitioned on Dask ----------------------------------
+
+_BUNDLED: list[Corpus] = []
+
+
+def _bundled_corpus() -> Corpus:
+    """The bundled corpus, loaded once in this process (a Dask worker loads it for its first partition)."""
+    if not _BUNDLED:
+        _BUNDLED.append(load_corpus([], bundled=True))
+    return _BUNDLED[0]
+
+
+def _csv_of(frame: pd.DataFrame) -> str:
+    """A frame of caseload columns as the CSV text of the file it would come from."""
+    return frame.to_csv(index=False, na_rep="", lineterminator="\n")
+
+
+def validate_partition(
+    events: pd.DataFrame,
+    children: pd.DataFrame | None = None,
+    protocols: str | list[str] | None = None,
+    tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE,
+    as_of: datetime | None = None,
+    corpus: Corpus | None = None,
+) -> pd.DataFrame:
+    """Validate one partition of a caseload: ``events`` with the columns of events.csv and
+    ``children`` (optional) with those of children.csv, read as text (``dtype=str``, empty cells
+    empty or missing), every row of a case in this partition. Returns one row a finding with the
+    fields of ``protograph validate --format json`` (FINDING_FIELDS), cases in id order, each
+    case's findings in the order that output gives them.
+
+    The partition is read exactly as ``protograph validate`` reads a CSV caseload (a fault raises
+    InputError naming the row and column within the partition); children rows of cases that have
+    no events in the partition are left to the partition that holds their events. An ``order``
+    column, if any, gives the rows' order in the source (see :func:`partition_by_case`) and is
+    not passed on. ``protocols``: an id, a list, "all" (default) or "in-force"; ``corpus``:
+    default the bundled protocols, loaded once a process."""
+    import pandas as pd
+
+    from .cases.reading import CsvCaseload
+    from .reports.caseload_run import RunOptions, validate_chunk
+    from .reports.findings import FINDING_FIELDS, finding_row
+
+    if events.empty:
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in FINDING_FIELDS})
+    corpus = corpus or _bundled_corpus()
+    if "order" in events.columns:
+        events = events.sort_values("order", kind="stable").drop(columns="order")
+    texts = {"events.csv": _csv_of(events)}
+    if children is not None:
+        texts["children.csv"] = _csv_of(children[children["case"].isin(set(events["case"]))])
+    caseload = CsvCaseload(Path("partition"), as_of, texts)
+    options = RunOptions(
+        tuple(_protocols(corpus, protocols)), tolerance, "json", in_force=protocols == "in-force", engine="batch"
+    )
+    rows = [
+        finding_row(corpus, result.case, finding)
+        for cases in caseload.chunks()
+        for result in validate_chunk(corpus, cases, options)
+        for finding in result.findings
+    ]
+    return pd.DataFrame(rows, columns=FINDING_FIELDS)
+
+
+def partition_by_case(events: object, npartitions: int) -> object:
+    """A Dask DataFrame of events.csv rows repartitioned so that every case lies in one
+    partition (a shuffle on the case column), each row numbered in an ``order`` column first so
+    that a case's rows keep their order (validate_partition sorts on it)."""
+    numbered = events.assign(order=1)  # type: ignore[attr-defined]
+    numbered = numbered.assign(order=numbered["order"].cumsum())
+    return numbered.shuffle("case", npartitions=npartitions)
+
+
+def validate_dask(
+    events: object,
+    children: pd.DataFrame | None = None,
+    protocols: str | list[str] | None = None,
+    tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE,
+    as_of: datetime | None = None,
+) -> object:
+    """The findings of a caseload partitioned by case on Dask: ``validate_partition`` mapped over
+    the partitions of ``events`` (a dask.dataframe of events.csv's columns read as text, every
+    case's rows in one partition: read one file per group of cases, or use
+    :func:`partition_by_case`) with ``dask.dataframe.map_partitions``. ``children`` is the
+    children.csv frame (one row a case: small beside the events; a Dask frame is computed
+    first) given to every partition. Returns a lazy Dask DataFrame of findings; ``.compute()``
+    it, or write it with ``to_parquet``. Each worker loads the bundled corpus once."""
+    import pandas as pd
+
+    from .reports.findings import FINDING_FIELDS
+
+    if children is not None and not isinstance(children, pd.DataFrame):
+        children = children.compute()  # type: ignore[attr-defined]
+    meta = pd.DataFrame({name: pd.Series(dtype=object) for name in FINDING_FIELDS})
+    return events.map_partitions(  # type: ignore[attr-defined]
+        validate_partition, children, protocols=protocols, tolerance=tolerance, as_of=as_of, meta=meta
+    )
+
+
+def _free_loopback_ports(count: int) -> list[int]:
+    """``count`` consecutive ports nobody listens on at 127.0.0.1."""
+    import random
+    import socket
+
+    picker = random.Random()
+    for _ in range(200):
+        first = picker.randrange(20_000, 60_000 - count)
+        sockets = []
+        try:
+            for port in range(first, first + count):
+                held = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sockets.append(held)
+                held.bind(("127.0.0.1", port))
+            return list(range(first, first + count))
+        except OSError:
+            continue
+        finally:
+            for held in sockets:
+                held.close()
+    raise OSError("no free ports on 127.0.0.1")
+
+
+def _allow_loopback(ports: list[int]) -> None:
+    """In a Dask worker: let its network guard (installed when it first loads the protocols)
+    reach the cluster's own ports on 127.0.0.1, and nothing else."""
+    from .guard import network
+
+    for port in ports:
+        network.allow("127.0.0.1", port)
+
+
+@contextmanager
+def local_cluster(n_workers: int = 2) -> Iterator[object]:
+    """A Dask cluster of ``n_workers`` worker processes on this machine, listening on
+    127.0.0.1 only, and a ``distributed.Client`` connected to it (yielded). protograph refuses
+    every network connection while it runs; the cluster's own ports on the loopback interface,
+    chosen before it starts, are the one exception, made here, in this process and in each worker
+    (``client.run``). A cluster of several machines would need the same exception for its own
+    addresses, which this version does not make."""
+    from distributed import Client, LocalCluster
+
+    from .guard import network
+
+    ports = _free_loopback_ports(1 + 2 * n_workers)
+    for port in ports:
+        network.allow("127.0.0.1", port)
+    scheduler, workers, nannies = ports[0], ports[1 : 1 + n_workers], ports[1 + n_workers :]
+    with (
+        LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            scheduler_port=scheduler,
+            dashboard_address=None,
+            worker_dashboard_address=None,
+            worker_port=workers,
+            port=nannies,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        client.run(_allow_loopback, ports)
+        yield client

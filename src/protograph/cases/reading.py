@@ -695,17 +695,18 @@ _FALSE = {"false", "no", "n", "0"}
 
 
 def _csv_text(
-    path: Path, allowed: tuple[str, ...], required: tuple[str, ...]
+    path: Path, allowed: tuple[str, ...], required: tuple[str, ...], given: str | None = None
 ) -> tuple[str, list[str], Iterator[tuple[int, list[str], int, int]]]:
     """Read a CSV strictly: known header, rows numbered as a spreadsheet numbers them (the
     header is row 1). Returns the text, the header and, lazily, every row that is not blank as
     (number, cells, start, end), start and end its place in the text, so a row can be read
-    again later (:func:`_csv_row_at`) without keeping every row in memory."""
+    again later (:func:`_csv_row_at`) without keeping every row in memory. With ``given``, that
+    text is read instead of the file (named ``path`` in errors)."""
     import csv
     from collections import deque
 
     shown = str(path)
-    text = read_text(path, "a caseload CSV", "CSV", MAX_CSV_BYTES)
+    text = read_text(path, "a caseload CSV", "CSV", MAX_CSV_BYTES) if given is None else given
     # newline="": line breaks inside quoted fields reach the reader, which alone knows rows
     # (str.splitlines would also split on form feeds and U+2028 inside a field).
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -825,9 +826,12 @@ class CsvCaseload:
     row alone, as it always was, so that the faults are reported as they always were: in file
     order, every fault of every row, up to 20 (each with its row and column)."""
 
-    def __init__(self, folder: Path, as_of: datetime | None = None):
+    def __init__(self, folder: Path, as_of: datetime | None = None, texts: dict[str, str] | None = None):
+        """Read ``folder``'s events.csv and children.csv; with ``texts`` (file name to CSV text:
+        events.csv, and children.csv if any), read those texts as the folder's files."""
         self.folder = folder
         self.as_of = as_of
+        self._texts = texts
         self._shown = str(folder / "events.csv")
         self._scan(strict=False)
         if self._errors.errors:
@@ -840,7 +844,9 @@ class CsvCaseload:
 
         shown = self._shown
         self._errors = errors = ErrorCollector(str(self.folder))
-        text, header, rows = _csv_text(self.folder / "events.csv", EVENT_COLUMNS, ("case", "at", "type"))
+        text, header, rows = _csv_text(
+            self.folder / "events.csv", EVENT_COLUMNS, ("case", "at", "type"), self._given("events.csv")
+        )
         self._text, self._header = text, header
         self._rows: dict[str, array] = {}  # case id -> (row number, start, end) of each of its rows
         faulty: set[str] = set()
@@ -873,14 +879,14 @@ class CsvCaseload:
         self._children: dict[str, tuple[int, int, int]] = {}
         self._child_text, self._child_header = "", []
         children_path = self.folder / "children.csv"
-        if children_path.exists():
+        if children_path.exists() if self._texts is None else "children.csv" in self._texts:
             self._scan_children(children_path, faulty, strict)
         self.ids = sorted(case_id for case_id in self._rows if case_id not in faulty)
 
     def _scan_children(self, path: Path, faulty: set[str], strict: bool) -> None:
         errors = self._errors
         shown = str(path)
-        text, header, rows = _csv_text(path, CHILD_COLUMNS, ("case",))
+        text, header, rows = _csv_text(path, CHILD_COLUMNS, ("case",), self._given("children.csv"))
         self._child_text, self._child_header = text, header
         case_column = header.index("case")
         for number, raw, start, end in rows:
@@ -904,6 +910,9 @@ class CsvCaseload:
                         faulty.add(case_id)  # reported once, here; the case is not built
                         raise
                 self._children[case_id] = (number, start, end)
+
+    def _given(self, name: str) -> str | None:
+        return None if self._texts is None else self._texts.get(name)
 
     def _report_faults(self) -> NoReturn:
         """Read the caseload again, checking each row alone, and raise every fault found."""

@@ -77,7 +77,12 @@ class RunSummary:
     phases: dict[str, float] | None = None
 
 
-def _results(corpus: Corpus, cases: list[Case], options: RunOptions, engine: str, endpoint: Any) -> list[CaseResult]:
+def validate_chunk(
+    corpus: Corpus, cases: list[Case], options: RunOptions, engine: str | None = None, endpoint: Any = None
+) -> list[CaseResult]:
+    """Validate some cases as a run with these options does (engine: default as choose_engine
+    picks for these cases); with ``options.in_force``, only the versions in force are kept."""
+    engine = engine or choose_engine(cases, options.engine)
     results = validate_cases(corpus, cases, list(options.protocols), options.tolerance, engine, False, endpoint)
     if options.in_force:
         from ..checking.in_force import keep_in_force
@@ -89,7 +94,7 @@ def _results(corpus: Corpus, cases: list[Case], options: RunOptions, engine: str
 def _chunk_output(corpus: Corpus, cases: list[Case], options: RunOptions, engine: str, endpoint: Any) -> Any:
     """One chunk validated and reduced to what the output needs: the report's counts, the JSON
     findings items, or the table's rows (a FindingsReport without its corpus)."""
-    results = _results(corpus, cases, options, engine, endpoint)
+    results = validate_chunk(corpus, cases, options, engine, endpoint)
     if options.report:
         from .caseload import CaseloadTally
 

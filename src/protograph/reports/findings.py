@@ -46,6 +46,36 @@ FINDING_COLUMNS = [
     "actual",
     "how_late",
 ]
+# The fields of each finding of the JSON output (finding_row), in its order.
+FINDING_FIELDS = [
+    "case",
+    "protocol",
+    "provision",
+    "severity",
+    "severity_reason",
+    "duty",
+    "duty_label",
+    "modality",
+    "message",
+    "trigger",
+    "trigger_at",
+    "deadline",
+    "actual",
+    "late_by",
+    "status",
+    "open_for",
+    "recipients",
+    "quote",
+    "status_label",
+    "recipient",
+    "overdue_by",
+    "as_of",
+    "as_of_source",
+    "line",
+    "area",
+    "version",
+    "how_late",
+]
 VERSION_COLUMNS = ["protocol", "line", "area", "in_force_from", "dated", "superseded_by"]
 
 
