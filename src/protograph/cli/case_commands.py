@@ -57,9 +57,10 @@ def choose_engine(cases: list, asked: str | None) -> str:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option(
     "--engine",
-    type=click.Choice(["batch", "reference"]),
+    type=click.Choice(["batch", "reference", "shapes"]),
     default=None,
-    help="batch: each duty's query once over the caseload (pyoxigraph); reference: pySHACL case by case. "
+    help="batch: the shapes' constraints evaluated in Python from the compiled duties; shapes: each duty's "
+    "query once over the caseload (pyoxigraph, or the --endpoint server); reference: pySHACL case by case. "
     f"Default: batch for more than one case or for a case of more than {BATCH_EVENTS} events, else reference.",
 )
 @click.option(
@@ -147,7 +148,7 @@ def validate_command(
         from ..cases.pseudonymise import pseudonymise_cases
 
         loaded = pseudonymise_cases(loaded, salt)
-    corpus = corpus.load()  # after the cases, so that bad case input fails at once
+    corpus = corpus.load_for_checking()  # after the cases, so that bad case input fails at once
     in_force = protocol_id == "in-force"
     protocols = corpus.ids() if protocol_id in ("all", "in-force") else [corpus.info(protocol_id).id]
     if area is not None:
