@@ -66,7 +66,9 @@ def test_a_pickled_plan_validates_a_chunk_without_the_corpus(corpus):
     assert len(data) < 500_000  # small enough to send to every worker process
     cases = caseload(60, seed=5)
     restored = pickle.loads(data)
-    chunked = validate_chunk(restored, cases[:25], tolerance=HOUR) + validate_chunk(restored, cases[25:], tolerance=HOUR)
+    chunked = validate_chunk(restored, cases[:25], tolerance=HOUR) + validate_chunk(
+        restored, cases[25:], tolerance=HOUR
+    )
     assert _everything(chunked) == _everything(validate_batch(corpus, cases, corpus.ids(), HOUR))
     assert restored.protocols == corpus.ids()
 
@@ -150,6 +152,8 @@ def test_the_cli_engines_give_the_reference_findings(engine, tmp_path):
     case = DATA / "case-017-uasc-trafficked.yaml"
     base = [sys.executable, "-m", "protograph", "validate", str(case), "--format", "json"]
     env = {"PATH": str(Path(sys.executable).parent), "PROTOGRAPH_CACHE_DIR": str(tmp_path)}
-    runs = [subprocess.run([*base, "--engine", e], env=env, capture_output=True, text=True) for e in (engine, "reference")]
+    runs = [
+        subprocess.run([*base, "--engine", e], env=env, capture_output=True, text=True) for e in (engine, "reference")
+    ]
     assert runs[0].returncode == runs[1].returncode
     assert runs[0].stdout == runs[1].stdout

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from ..cases.reading import Case, Event
-from .deadlines import DEFAULT_IMMEDIATE_TOLERANCE, Checkable, Obligation, obligations
+from .deadlines import DEFAULT_IMMEDIATE_TOLERANCE, Obligation, obligations
 from .evidence import Evidence
 from .plan import Plan
 from .validation import SEVERITY_ORDER, CaseResult, Finding, explain_finding
