@@ -1,7 +1,7 @@
 """Inputs are read, never written, and a command leaves nothing behind but what it was asked
 to write: no temporary file or copy of a case anywhere (README: "Case files are read, never
 written"; a case file names a child, so a stray copy is a leak). The one thing ``validate``
-keeps is the cache of what the protocols compile to (corpus/cache.py): it is pointed at a
+keeps is the cache of what the protocols and vocabularies compile to (corpus/cache.py): it is pointed at a
 folder of the test's own (PROTOGRAPH_CACHE_DIR), shown to be used, and shown to hold no case
 id, event or note.
 
@@ -132,7 +132,7 @@ def test_a_command_modifies_no_input_and_leaves_only_what_it_was_asked_to_write(
     assert _everything(place / "sources") == []
     cached = _everything(place / "cache")
     assert bool(cached) == (args[0] == "validate"), cached  # validate keeps compiled protocols, and only validate
-    assert all(name.startswith("compiled-") and name.endswith(".pickle") for name in cached), cached
+    assert all(name.startswith(("compiled-", "vocabulary-")) and name.endswith(".pickle") for name in cached), cached
     # and so no case id or note can sit in a file outside the output asked for; say so anyway
     requested = {place / "work" / output for output in outputs}
     for path in place.rglob("*"):

@@ -28,7 +28,10 @@ from ..paths import queries_dir
 CACHE_ENV = "PROTOGRAPH_CACHE_DIR"
 NO_CACHE_ENV = "PROTOGRAPH_NO_CACHE"
 _PACKAGE = Path(__file__).resolve().parents[1]
-_CODE = ("corpus", "checking")  # the packages whose classes and rules the cached values hold
+_CODE = ("corpus", "checking")
+MAX_HASHED_BYTES = (
+    64 * 1024 * 1024
+)  # above the loader's limit for any file it reads  # the packages whose classes and rules the cached values hold
 
 
 def cache_dir() -> Path | None:
@@ -59,11 +62,24 @@ def fingerprint(files: Iterable[Path], *extra: str) -> str:
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     for path in [*_code_files(), *files]:
         digest.update(str(path).encode("utf-8", "surrogatepass") + b"\0")
-        try:  # a FIFO or device is never read here (the loader refuses it): its name counts
-            digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"not a file")
-        except OSError:
-            digest.update(b"unreadable")
+        digest.update(_content(path))
     return digest.hexdigest()
+
+
+def _content(path: Path) -> bytes:
+    """A file's sha256, read in blocks. A FIFO or device is never read, nor a file larger than
+    any the loader accepts (it refuses them, so no cache is ever written for them): their
+    name, kind or size stands in."""
+    try:
+        if not path.is_file():
+            return b"not a regular file"
+        size = path.stat().st_size
+        if size > MAX_HASHED_BYTES:
+            return f"too large: {size}".encode()
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").digest()
+    except OSError:
+        return b"unreadable"
 
 
 def _file(kind: str, key: str) -> Path | None:

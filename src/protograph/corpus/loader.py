@@ -137,6 +137,24 @@ def ontology_graph(copy: bool = True) -> Graph:
     return graph
 
 
+def case_ids_of(cls: URIRef) -> frozenset[str]:
+    """The ``pg:caseId`` of every instance of one vocabulary class (the event types, the roles
+    a case file may name), from the on-disk cache (cache.py) while the ontology files are
+    unchanged, so reading cases parses no Turtle on a warm run."""
+    from . import cache
+
+    key = cache.fingerprint(ontology_files(), "case ids")
+    known = cache.read("vocabulary", key)
+    known = dict(known) if isinstance(known, dict) else {}
+    found = known.get(str(cls))
+    if not isinstance(found, frozenset):
+        graph = ontology_graph(copy=False)
+        found = frozenset(str(i) for s in graph.subjects(RDF.type, cls) for i in graph.objects(s, PG.caseId))
+        known[str(cls)] = found
+        cache.write("vocabulary", key, known)
+    return found
+
+
 def bundled_protocol_files() -> list[Path]:
     """The bundled protocol encodings, sorted by file name."""
     return sorted(data_dir("protocols").glob("*.ttl"))
