@@ -15,6 +15,16 @@ needs_sources = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_of_compiled_protocols(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The cache of compiled protocols (corpus/cache.py) goes to the session's own folder,
+    never the developer's home; tests that need another set their own."""
+    import os
+
+    if "PROTOGRAPH_CACHE_DIR" not in os.environ:
+        os.environ["PROTOGRAPH_CACHE_DIR"] = str(tmp_path_factory.mktemp("protograph-cache"))
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Corpus:
     """Every bundled protocol and the ontology, as one Dataset."""

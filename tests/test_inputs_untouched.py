@@ -1,6 +1,9 @@
 """Inputs are read, never written, and a command leaves nothing behind but what it was asked
-to write: no cache, temporary file or copy of a case anywhere (README: "Case files are read,
-never written"; a case file names a child, so a stray copy is a leak).
+to write: no temporary file or copy of a case anywhere (README: "Case files are read, never
+written"; a case file names a child, so a stray copy is a leak). The one thing ``validate``
+keeps is the cache of what the protocols and vocabularies compile to (corpus/cache.py): it is pointed at a
+folder of the test's own (PROTOGRAPH_CACHE_DIR), shown to be used, and shown to hold no case
+id, event or note.
 
 Each command runs as the user runs it, a `protograph` process, with its working folder, TMPDIR
 and HOME all empty folders of its own, on copies of the inputs: YAML cases, a Turtle case, a CSV
@@ -94,9 +97,9 @@ def _everything(folder: Path) -> list[str]:
 @pytest.fixture
 def place(tmp_path: Path) -> Path:
     """The inputs (under inputs/), and empty folders to run in: work/ (cwd), tmp/ (TMPDIR),
-    home/ (HOME) and sources/ (PROTOGRAPH_SOURCES)."""
+    home/ (HOME), sources/ (PROTOGRAPH_SOURCES) and cache/ (PROTOGRAPH_CACHE_DIR)."""
     _inputs(tmp_path / "inputs")
-    for name in ("work", "tmp", "home", "sources"):
+    for name in ("work", "tmp", "home", "sources", "cache"):
         (tmp_path / name).mkdir()
     return tmp_path
 
@@ -109,6 +112,7 @@ def _run(place: Path, args: list[str]) -> subprocess.CompletedProcess:
         "TMPDIR": str(place / "tmp"),
         "HOME": str(place / "home"),
         "PROTOGRAPH_SOURCES": str(place / "sources"),
+        "PROTOGRAPH_CACHE_DIR": str(place / "cache"),
         "PYTHONDONTWRITEBYTECODE": "1",  # Python's own bytecode cache is not the tool's doing
     }
     command = [str(Path(sys.executable).with_name("protograph")), *args]
@@ -126,6 +130,9 @@ def test_a_command_modifies_no_input_and_leaves_only_what_it_was_asked_to_write(
     assert all((place / "work" / output).stat().st_size for output in outputs)
     assert _everything(place / "tmp") == [] and _everything(place / "home") == []
     assert _everything(place / "sources") == []
+    cached = _everything(place / "cache")
+    assert bool(cached) == (args[0] == "validate"), cached  # validate keeps compiled protocols, and only validate
+    assert all(name.startswith(("compiled-", "vocabulary-")) and name.endswith(".pickle") for name in cached), cached
     # and so no case id or note can sit in a file outside the output asked for; say so anyway
     requested = {place / "work" / output for output in outputs}
     for path in place.rglob("*"):

@@ -178,13 +178,9 @@ def _hint(value: str, choices: Iterable[str]) -> str:
 
 
 def _vocab_ids(cls: object) -> frozenset[str]:
-    from rdflib import RDF
+    from ..corpus.loader import case_ids_of
 
-    from ..corpus.loader import ontology_graph
-    from ..corpus.namespace import PG
-
-    graph = ontology_graph(copy=False)
-    return frozenset(str(i) for s in graph.subjects(RDF.type, cls) for i in graph.objects(s, PG.caseId))
+    return case_ids_of(cls)  # type: ignore[arg-type]
 
 
 # --- strict YAML ------------------------------------------------------------------------

@@ -1,15 +1,19 @@
-"""Batch validation: the generated shapes' constraint queries, run once over a whole caseload.
+"""Batch validation: a whole caseload against every chosen protocol.
 
-The reference engine (validation.validate_case) runs pySHACL case by case. This engine
-builds one graph of every case's events and obligations (due times materialised in Python
-exactly as for the reference engine), loads it into pyoxigraph, and runs each generated
-constraint's SELECT once with ``$this`` left free, so every late or missing obligation of
-the caseload comes back from one query a duty. Every case's events are loaded once and every protocol's obligations beside them, so one
-store serves all protocols. The queries are the very strings the shapes
-carry (validation.constraint_query), and findings are explained by the same code, so the
-two engines must agree finding for finding; tests hold them to it. With an endpoint, the
-caseload goes into the server's named graph <.../graph/caseload> and the same queries run
-there over HTTP."""
+``validate_batch`` runs the direct engine (direct.py): each generated constraint evaluated in
+Python from the compiled plan (plan.py), case by case, the way a chunk of a caseload is
+validated in a worker process. With an endpoint, or as ``validate_shapes``, it runs the
+shapes' own constraint queries instead:
+
+The shapes engine builds one graph of every case's events and obligations (due times
+materialised in Python exactly as for the reference engine), loads it into pyoxigraph, and
+runs each generated constraint's SELECT once with ``$this`` left free, so every late or
+missing obligation of the caseload comes back from one query a duty. Every case's events are
+loaded once and every protocol's obligations beside them, so one store serves all protocols.
+The queries are the very strings the shapes carry (validation.constraint_query), and findings
+are explained by the same code, so the engines must agree finding for finding; tests hold
+them to it. With an endpoint, the caseload goes into the server's named graph
+<.../graph/caseload> and the same queries run there over HTTP."""
 
 from __future__ import annotations
 
@@ -46,7 +50,29 @@ def validate_batch(
     progress: bool = False,
     endpoint: Endpoint | None = None,
 ) -> list[CaseResult]:
-    """Validate every case against every protocol with one query per duty and protocol.
+    """Validate every case against every chosen protocol: one CaseResult a case and protocol,
+    in case order, then protocol id. Without an endpoint, the direct engine
+    (direct.validate_chunk on compile_plan(corpus, protocols)); with one, the shapes' queries
+    on the server (validate_shapes). With ``progress``, a bar on stderr (after a second, and
+    only on a terminal)."""
+    if endpoint is not None:
+        return validate_shapes(corpus, cases, protocols, tolerance, progress, endpoint)
+    from .direct import validate_chunk
+    from .plan import compile_plan
+
+    return validate_chunk(compile_plan(corpus, protocols), cases, None, tolerance, progress)
+
+
+def validate_shapes(
+    corpus: Corpus,
+    cases: list[Case],
+    protocols: list[str],
+    tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE,
+    progress: bool = False,
+    endpoint: Endpoint | None = None,
+) -> list[CaseResult]:
+    """Validate every case against every protocol with one query per duty and protocol, on
+    pyoxigraph or, with ``endpoint``, a SPARQL server: the shapes' own constraint queries.
     With ``progress``, a bar on stderr (after a second, and only on a terminal)."""
     import pyoxigraph as ox
 

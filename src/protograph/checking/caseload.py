@@ -1,5 +1,7 @@
 """Running a caseload: every case against every chosen protocol, on the reference engine
-(pySHACL, case by case) or the batch engine (each duty's query once over the caseload)."""
+(pySHACL, case by case), the batch engine (direct.py: the constraints in Python from the
+compiled plan) or the shapes engine (each duty's query once over the caseload on pyoxigraph
+or a SPARQL server)."""
 
 from __future__ import annotations
 
@@ -20,11 +22,16 @@ def validate_cases(
     endpoint: object | None = None,
 ) -> list[CaseResult]:
     """Validate every case against every chosen protocol: pySHACL case by case (reference),
-    or every duty's constraint query once over the whole caseload on pyoxigraph (batch)."""
-    if engine == "batch" or endpoint is not None:
+    the generated constraints evaluated in Python from the compiled plan (batch), or every
+    duty's constraint query once over the whole caseload on pyoxigraph or a server (shapes)."""
+    if engine == "shapes" or endpoint is not None:
+        from .batch import validate_shapes
+
+        return validate_shapes(corpus, cases, protocols, tolerance, progress, endpoint)  # type: ignore[arg-type]
+    if engine == "batch":
         from .batch import validate_batch
 
-        return validate_batch(corpus, cases, protocols, tolerance, progress, endpoint)  # type: ignore[arg-type]
+        return validate_batch(corpus, cases, protocols, tolerance, progress)
     from .deadlines import checkable_duties
     from .validation import generate_shapes
 

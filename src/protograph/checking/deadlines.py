@@ -207,8 +207,13 @@ def not_checkable(corpus: Corpus, protocol_id: str) -> dict[str, str]:
     return {c[0].id: c[1] for c in _checkability(corpus, protocol_id) if not isinstance(c, Checkable)}
 
 
-def _checkability(corpus: Corpus, protocol_id: str) -> list[Checkable | tuple[Duty, str]]:
+def checkability(corpus: Corpus, protocol_id: str) -> list[Checkable | tuple[Duty, str]]:
+    """Every duty of one protocol with a trigger: a Checkable, or the duty and why it is not
+    checkable; computed once a corpus (and cached on disk by plan.load_checking_corpus)."""
     return corpus.memo(("checkability", protocol_id), lambda: _read_checkability(corpus, protocol_id))
+
+
+_checkability = checkability
 
 
 def _read_checkability(corpus: Corpus, protocol_id: str) -> list[Checkable | tuple[Duty, str]]:
@@ -357,23 +362,30 @@ def obligations(
     listed (it is pending) but not yet owed: validation writes only owed obligations."""
     result: list[Obligation] = []
     not_applicable: list[tuple[Checkable, str]] = []
-    steady: dict[CaseFacts, bool] = {}  # per protocol's case facts: nothing in the case changes them over time
+    # per protocol's case facts (keyed by identity: hashing them is costly): nothing in the
+    # case changes them over time
+    steady: dict[int, bool] = {}
+    by_type = case.events_by_type
     for check in checks:
+        duty = check.duty
+        if check.threshold is None and duty.trigger not in by_type:
+            not_applicable.append((check, "not triggered"))  # what trigger_events finds, without the call
+            continue
         triggers = trigger_events(check, case)
         if not triggers:
             not_applicable.append((check, "not triggered"))
             continue
-        duty = check.duty
         start = check.timing.start
-        if check.facts not in steady:
-            steady[check.facts] = fixed_in_time(case, check.facts)
-        fixed = _holds(check, case, triggers[0].at) if steady[check.facts] else None
+        facts = id(check.facts)
+        if facts not in steady:
+            steady[facts] = fixed_in_time(case, check.facts)
+        fixed = _holds(check, case, triggers[0].at) if steady[facts] else None
         if fixed is not None and not fixed[0]:
             not_applicable.append((check, fixed[1]))  # the same for every trigger: said once
             continue
         for event in triggers:
             ok, why = fixed if fixed is not None else _holds(check, case, event.at)
-            missing = missing_prior_events(duty.requires, case, event) if ok else ""
+            missing = missing_prior_events(duty.requires, case, event) if ok and duty.requires else ""
             if not ok or missing:
                 not_applicable.append((check, missing or why))
                 continue

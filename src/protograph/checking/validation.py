@@ -400,12 +400,22 @@ def validate_case(
     return CaseResult(case, protocol_id, findings, obligation_list, not_applicable, text)
 
 
-def explain_finding(case: Case, obligation: Obligation, evidence: Evidence, message: str, severity: str) -> Finding:
+def explain_finding(
+    case: Case,
+    obligation: Obligation,
+    evidence: Evidence,
+    message: str,
+    severity: str,
+    done: Event | None | bool = False,
+) -> Finding:
     """A finding of one obligation and one requirement of its evidence, explained: deadline,
-    the time actually done (or never), how late, or, for an open duty, how long it has been open."""
+    the time actually done (or never), how late, or, for an open duty, how long it has been open.
+    ``done`` is the requirement's first completion (first_completion) where the caller has it
+    already: an Event or None; by default it is looked up here."""
     check = obligation.check
     duty = check.duty
-    done = first_completion(case, obligation, evidence)
+    if done is False:
+        done = first_completion(case, obligation, evidence)
     actual = done.at if done is not None else None
     due = obligation.due
     open_for = None

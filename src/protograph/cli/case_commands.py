@@ -56,9 +56,10 @@ def __getattr__(name: str) -> object:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option(
     "--engine",
-    type=click.Choice(["batch", "reference"]),
+    type=click.Choice(["batch", "reference", "shapes"]),
     default=None,
-    help="batch: each duty's query once over the caseload (pyoxigraph); reference: pySHACL case by case. "
+    help="batch: the shapes' constraints evaluated in Python from the compiled duties; shapes: each duty's "
+    "query once over the caseload (pyoxigraph, or the --endpoint server); reference: pySHACL case by case. "
     "Default: batch for more than one case or for a case of more than 200 events (BATCH_EVENTS), else reference.",
 )
 @click.option(
@@ -176,7 +177,7 @@ def validate_command(
         caseload = Caseload.of(pseudonymise_cases(caseload.all(), salt))
     scanned = time.perf_counter() - started
     started = time.perf_counter()
-    corpus = corpus.load()  # after the cases, so that bad case input fails at once
+    corpus = corpus.load_for_checking()  # after the cases, so that bad case input fails at once
     in_force = protocol_id == "in-force"
     protocols = corpus.ids() if protocol_id in ("all", "in-force") else [corpus.info(protocol_id).id]
     if area is not None:

@@ -34,6 +34,13 @@ class CorpusSource:
 
         return load_corpus(list(self.dirs), bundled=self.bundled)
 
+    def load_for_checking(self) -> Any:
+        """The corpus for validating cases: its compiled duties restored from the on-disk cache
+        when the encoding files are unchanged (checking.plan.load_checking_corpus)."""
+        from ..checking.plan import load_checking_corpus
+
+        return load_checking_corpus(list(self.dirs), bundled=self.bundled)
+
 
 def corpus_options(command: Callable[..., Any] | None = None, *, lazy: bool = False) -> Any:
     """Add --corpus DIR (repeatable) and --no-bundled to a command, which receives the loaded

@@ -137,6 +137,24 @@ def ontology_graph(copy: bool = True) -> Graph:
     return graph
 
 
+def case_ids_of(cls: URIRef) -> frozenset[str]:
+    """The ``pg:caseId`` of every instance of one vocabulary class (the event types, the roles
+    a case file may name), from the on-disk cache (cache.py) while the ontology files are
+    unchanged, so reading cases parses no Turtle on a warm run."""
+    from . import cache
+
+    key = cache.fingerprint(ontology_files(), "case ids")
+    known = cache.read("vocabulary", key)
+    known = dict(known) if isinstance(known, dict) else {}
+    found = known.get(str(cls))
+    if not isinstance(found, frozenset):
+        graph = ontology_graph(copy=False)
+        found = frozenset(str(i) for s in graph.subjects(RDF.type, cls) for i in graph.objects(s, PG.caseId))
+        known[str(cls)] = found
+        cache.write("vocabulary", key, known)
+    return found
+
+
 def bundled_protocol_files() -> list[Path]:
     """The bundled protocol encodings, sorted by file name."""
     return sorted(data_dir("protocols").glob("*.ttl"))
@@ -525,3 +543,50 @@ def owl_rl_closure(graph: Graph) -> Graph:
         owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False
     ).expand(graph)
     return graph
+
+
+def encoding_files(corpus_dirs: Sequence[Path] = (), *, bundled: bool = True) -> list[Path]:
+    """Every file that loading this corpus may read, as far as can be told without parsing:
+    the ontology and vocabularies, every file of the protocol folders (the protocols, and the
+    source texts a ``--corpus`` folder may hold beside them) and their alignment folders and,
+    for ``--corpus`` folders (checked as they load), the encoding shapes and the source texts
+    folder. A cache keyed by their content (cache.py) is never stale. A missing folder is
+    left to load_corpus to refuse."""
+    from ..paths import sources_dir
+
+    files = list(ontology_files())
+    folders = [data_dir("protocols")] if bundled else []
+    folders += [Path(folder) for folder in corpus_dirs]
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        files += sorted(p for p in folder.iterdir() if not p.is_dir())
+        alignment = folder / "alignment"
+        if alignment.is_dir():
+            files += sorted(p for p in alignment.iterdir() if not p.is_dir())
+    if corpus_dirs:
+        files.append(data_dir("shapes") / "encoding.shapes.ttl")
+        sources = sources_dir()
+        if sources.is_dir():
+            files += sorted(p for p in sources.iterdir() if not p.is_dir())
+    return files
+
+
+class RestoredCorpus(Corpus):
+    """A corpus whose derived values (``memo``) came from the cache: its RDF graphs are parsed
+    only if something asks for them, by ``load`` (the load the cache stood in for)."""
+
+    def __init__(self, protocols: dict[str, ProtocolInfo], memo: dict[object, object], load: Callable[[], Corpus]):
+        # no dataclass __init__: dataset, graphs and ontology_graph stay unset until asked for
+        self.protocols = protocols
+        self._memo = memo
+        self._load = load
+
+    def __getattr__(self, name: str) -> object:
+        if name in ("dataset", "graphs", "ontology_graph"):
+            loaded = self.__dict__["_load"]()
+            self.dataset, self.graphs, self.ontology_graph = loaded.dataset, loaded.graphs, loaded.ontology_graph
+            for key, value in loaded._memo.items():
+                self._memo.setdefault(key, value)
+            return self.__dict__[name]
+        raise AttributeError(name)
