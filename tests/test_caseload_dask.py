@@ -9,14 +9,20 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from tests.test_caseload_streaming import sample  # noqa: F401 - the same generated caseload
 
 from protograph import frames
 from protograph.cases.reading import Caseload
+from protograph.cases.synthetic import write_caseload
 from protograph.reports.caseload_run import RunOptions, validate_caseload
 from protograph.reports.findings import FINDING_FIELDS
 
 HOUR = timedelta(hours=1)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    write_caseload(30, folder := tmp_path_factory.mktemp("dask") / "caseload", 7)
+    return folder
 
 
 def _command_findings(corpus, folder: Path) -> list[dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from json.encoder import encode_basestring as _encode_text  # the C encoder json.dumps uses
 
 from ..cases.reading import Case
 from ..checking.caseload import validate_cases
@@ -291,8 +292,44 @@ def json_findings(corpus: Corpus, cases: list[Case], results: list[CaseResult]) 
         for finding in result.findings:
             violations += finding.severity == "Violation"
             row = finding_row(corpus, by_id.get(result.case.id, result.case), finding)
-            items.append(b"  " + json.dumps(row, indent=2, ensure_ascii=False).encode("utf-8").replace(b"\n", b"\n  "))
+            items.append(_json_item(row).encode("utf-8"))
     return items, violations
+
+
+# With no indent the json module encodes in C; these separators start each key (or list item)
+# on its own line, indented as an item of a list laid out by json.dumps(rows, indent=2).
+_ITEM_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",\n    ", ": "))
+_LIST_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",\n      ", ": "))
+
+
+def _json_item(row: dict[str, object]) -> str:
+    """``row`` as an item of ``json.dumps(rows, indent=2, ensure_ascii=False)``, byte for byte,
+    at a third of the cost: that call indents in pure Python, so the row is encoded by the C
+    encoder with separators that lay it out the same way, and each non-empty list of plain
+    values (laid out one value a line, one level deeper) is put in afterwards in place of a
+    marker. A row holding a mapping or a list of lists is left to json.dumps."""
+    lists: dict[str, list | tuple] = {}
+    for key, value in row.items():
+        kind = type(value)
+        if kind is dict or (
+            (kind is list or kind is tuple) and any(type(v) in (list, tuple, dict) for v in value)  # type: ignore[attr-defined]
+        ):
+            return "  " + json.dumps(row, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        if (kind is list or kind is tuple) and value:
+            lists[key] = value  # type: ignore[assignment]
+    if not row:
+        return "  {}"
+    shown = {}
+    if lists:
+        row = dict(row)
+        for number, (key, value) in enumerate(lists.items()):
+            marker = f"\x00{number}\x00"  # encoded as \u0000...; no text of a case holds a NUL
+            row[key] = marker
+            shown[_encode_text(marker)] = "[\n      " + _LIST_ENCODER.encode(list(value))[1:-1] + "\n    ]"
+    text = "  {\n    " + _ITEM_ENCODER.encode(row)[1:-1] + "\n  }"
+    for marker, rendered in shown.items():
+        text = text.replace(marker, rendered, 1)
+    return text
 
 
 class FindingsReport:
