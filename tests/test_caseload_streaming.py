@@ -155,3 +155,21 @@ def test_the_command_in_chunks_and_workers_writes_what_it_writes_at_once(sample,
     in_chunks = run_protograph(["validate", str(sample), "--format", "json", "--jobs", "2", "--chunk", "3"], tmp_path)
     assert at_once.returncode == in_chunks.returncode == 1
     assert in_chunks.stdout == at_once.stdout and at_once.stdout.startswith("[\n  {")
+
+
+@pytest.mark.parametrize(
+    ("name", "rewrite"),
+    [
+        ("crlf-and-byte-order-mark", lambda data: b"\xef\xbb\xbf" + data.replace(b"\n", b"\r\n")),
+        ("cr-line-ends", lambda data: data.replace(b"\n", b"\r")),  # read as text, not streamed
+    ],
+)
+def test_line_ends_and_an_excel_byte_order_mark_give_the_same_findings(corpus, sample, tmp_path, name, rewrite):
+    other = tmp_path / name
+    other.mkdir()
+    for file in ("events.csv", "children.csv"):
+        (other / file).write_bytes(rewrite((sample / file).read_bytes()))
+    options = RunOptions(tuple(corpus.ids()), HOUR, "json", engine="batch")
+    expected, _ = _in_chunks(corpus, [sample], options, 1000)
+    written, _ = _in_chunks(corpus, [other], options, 7)
+    assert written == expected

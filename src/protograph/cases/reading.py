@@ -15,6 +15,7 @@ keeps its line so errors can point at it. Case files are read, never written."""
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -742,6 +743,115 @@ def _csv_text(
     return text, header, rows()
 
 
+class _NotPlain(Exception):
+    """A caseload CSV the streamed reading does not take on: anything unusual (a fault, a line
+    break other than LF or CRLF, a record over several lines, a byte-order mark, text that is
+    not UTF-8). It is then read as text, which reports each fault as it always has."""
+
+
+MAX_STREAMED_CSV_BYTES = 8 * 1024**3
+
+
+def _plain_csv(
+    path: Path, allowed: tuple[str, ...], required: tuple[str, ...]
+) -> tuple[list[str], Iterator[tuple[int, list[str], int, int]]]:
+    """Read a CSV file as a stream, one line a row, never holding the file: the header and,
+    lazily, every row that is not blank as (number, cells, start, end), start and end its byte
+    offsets in the file (see :class:`_FileRows`). Raises _NotPlain at anything unusual."""
+    import csv
+    import stat
+
+    from ..guard.input_files import remember_input
+
+    try:
+        info = os.stat(path)
+    except OSError:
+        raise _NotPlain from None
+    if not stat.S_ISREG(info.st_mode) or not 0 < info.st_size <= MAX_STREAMED_CSV_BYTES:
+        raise _NotPlain
+    remember_input(path)
+    handle = open(path, "rb")  # noqa: SIM115 - closed when the rows are done, or on the way out
+    opening = handle.read(3)
+    position = 3 if opening == b"\xef\xbb\xbf" else 0
+    handle.seek(position)
+    lines_read = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal position, lines_read
+        for raw in handle:
+            body = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith(b"\n") else raw
+            if b"\r" in body or b"\x00" in body:
+                raise _NotPlain
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _NotPlain from None
+            if "\ufeff" in text:
+                raise _NotPlain
+            position += len(raw)
+            lines_read += 1
+            yield text
+
+    reader = csv.reader(lines(), strict=True)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except (csv.Error, StopIteration):
+        handle.close()
+        raise _NotPlain from None
+    if any(name not in allowed for name in header) or any(name not in header for name in required):
+        handle.close()
+        raise _NotPlain
+    if len(set(header)) != len(header):
+        handle.close()
+        raise _NotPlain
+
+    def rows() -> Iterator[tuple[int, list[str], int, int]]:
+        try:
+            start, before = position, lines_read
+            for number, row in enumerate(reader, start=2):
+                if lines_read != before + 1:  # a record over several lines
+                    raise _NotPlain
+                if any(cell.strip() for cell in row):
+                    yield number, row, start, position
+                start, before = position, lines_read
+        except csv.Error:
+            raise _NotPlain from None
+        finally:
+            handle.close()
+
+    return header, rows()
+
+
+class _TextRows:
+    """The rows of a CSV held as text, read again by their place in it."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def rows(self, places: Iterable[tuple[int, int]]) -> list[list[str]]:
+        return [_csv_row_at(self.text, start, end) for start, end in places]
+
+
+class _FileRows:
+    """The rows of a CSV file read again from the file by their byte offsets (the file was
+    checked line by line in the first pass). A case's rows that lie close together are read
+    with one call."""
+
+    def __init__(self, path: Path):
+        import weakref
+
+        self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        weakref.finalize(self, os.close, self.fd)
+
+    def rows(self, places: Iterable[tuple[int, int]]) -> list[list[str]]:
+        places = list(places)
+        low, high = min(p[0] for p in places), max(p[1] for p in places)
+        if high - low <= 1 << 16:
+            block = os.pread(self.fd, high - low, low)
+            return [_csv_row_at(block[start - low : end - low].decode("utf-8"), 0, None) for start, end in places]
+        return [_csv_row_at(os.pread(self.fd, end - start, start).decode("utf-8"), 0, None) for start, end in places]
+
+
 def _csv_row_checked(
     shown: str, header: list[str], number: int, row: list[str], errors: ErrorCollector
 ) -> list[str] | None:
@@ -757,7 +867,7 @@ def _csv_row_checked(
     return None
 
 
-def _csv_row_at(text: str, start: int, end: int) -> list[str]:
+def _csv_row_at(text: str, start: int, end: int | None) -> list[str]:
     """The cells of a row already read and checked once, from its place in the text."""
     import csv
 
@@ -829,21 +939,34 @@ class CsvCaseload:
         self.as_of = as_of
         self._texts = texts
         self._shown = str(folder / "events.csv")
-        self._scan(strict=False)
+        try:
+            self._scan(strict=False, plain=texts is None)
+        except _NotPlain:
+            self._scan(strict=False, plain=False)
         if self._errors.errors:
             self._report_faults()
 
-    def _scan(self, strict: bool) -> None:
+    def _read(
+        self, name: str, allowed: tuple[str, ...], required: tuple[str, ...], plain: bool
+    ) -> tuple[_TextRows | _FileRows, list[str], Iterator[tuple[int, list[str], int, int]]]:
+        """A CSV of the folder: streamed from its file when ``plain``, else read whole as text."""
+        path = self.folder / name
+        if plain:
+            header, rows = _plain_csv(path, allowed, required)
+            return _FileRows(path), header, rows
+        text, header, rows = _csv_text(path, allowed, required, self._given(name))
+        return _TextRows(text), header, rows
+
+    def _scan(self, strict: bool, plain: bool) -> None:
         """Read both files. ``strict``: check each events.csv row and children.csv row alone,
-        so that every fault is found where it is and reported in file order."""
+        so that every fault is found where it is and reported in file order. ``plain``: stream
+        the files (raises _NotPlain at anything unusual) rather than hold their text."""
         from array import array
 
         shown = self._shown
         self._errors = errors = ErrorCollector(str(self.folder))
-        text, header, rows = _csv_text(
-            self.folder / "events.csv", EVENT_COLUMNS, ("case", "at", "type"), self._given("events.csv")
-        )
-        self._text, self._header = text, header
+        self._source, header, rows = self._read("events.csv", EVENT_COLUMNS, ("case", "at", "type"), plain)
+        self._header = header
         self._rows: dict[str, array] = {}  # case id -> (row number, start, end) of each of its rows
         faulty: set[str] = set()
         case_column = header.index("case")
@@ -873,17 +996,18 @@ class CsvCaseload:
         if not count and not errors.errors:
             raise InputError("no events: the file holds only its header row", shown, 2)
         self._children: dict[str, tuple[int, int, int]] = {}
-        self._child_text, self._child_header = "", []
+        self._child_source: _TextRows | _FileRows = _TextRows("")
+        self._child_header: list[str] = []
         children_path = self.folder / "children.csv"
         if children_path.exists() if self._texts is None else "children.csv" in self._texts:
-            self._scan_children(children_path, faulty, strict)
+            self._scan_children(children_path, faulty, strict, plain)
         self.ids = sorted(case_id for case_id in self._rows if case_id not in faulty)
 
-    def _scan_children(self, path: Path, faulty: set[str], strict: bool) -> None:
+    def _scan_children(self, path: Path, faulty: set[str], strict: bool, plain: bool) -> None:
         errors = self._errors
         shown = str(path)
-        text, header, rows = _csv_text(path, CHILD_COLUMNS, ("case",), self._given("children.csv"))
-        self._child_text, self._child_header = text, header
+        self._child_source, header, rows = self._read("children.csv", CHILD_COLUMNS, ("case",), plain)
+        self._child_header = header
         case_column = header.index("case")
         for number, raw, start, end in rows:
             row = _csv_row_checked(shown, header, number, raw, errors)
@@ -913,7 +1037,7 @@ class CsvCaseload:
     def _report_faults(self) -> NoReturn:
         """Read the caseload again, checking each row alone, and raise every fault found."""
         found = list(self._errors.errors)
-        self._scan(strict=True)
+        self._scan(strict=True, plain=False)
         for case_id in self.ids:
             with self._errors.check():
                 self._case(case_id)
@@ -927,16 +1051,17 @@ class CsvCaseload:
     def _case(self, case_id: str) -> Case:
         places = self._rows[case_id]
         first = places[0]
-        events = [
-            _event_row(self._header, places[i], _csv_row_at(self._text, places[i + 1], places[i + 2]))
-            for i in range(0, len(places), 3)
-        ]
+        rows = self._source.rows((places[i + 1], places[i + 2]) for i in range(0, len(places), 3))
+        events = [_event_row(self._header, places[3 * i], row) for i, row in enumerate(rows)]
         mapping: dict[str, _Value] = {"id": _Value(case_id, first), "events": _Value(events, first)}
         child_place = self._children.get(case_id)
         if child_place is not None:
             number, start, end = child_place
             _, review_date, child = _child_row(
-                self._child_header, number, _csv_row_at(self._child_text, start, end), str(self.folder / "children.csv")
+                self._child_header,
+                number,
+                self._child_source.rows([(start, end)])[0],
+                str(self.folder / "children.csv"),
             )
             mapping["child"] = child
             if review_date is not None:
