@@ -1,6 +1,6 @@
 """Benchmark: what a user waits for. Generate CSV caseloads (events.csv + children.csv), run the
 real command, `protograph validate DIR --protocol all --format FORMAT`, as a subprocess, and
-print its wall time, its peak memory, the cost per case and the time of each phase (read,
+print its wall time, its CPU time (the command and its workers), its peak memory, the cost per case and the time of each phase (read,
 load corpus, validate, write: the command's --profile-phases).
 
     python bench/end_to_end.py                       # 10,000 and 100,000 cases; json, csv, table
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -62,6 +63,7 @@ def run(folder: Path, fmt: str, jobs: int | None) -> dict[str, object]:
     args += ["--report", "--format", "csv"] if fmt == "csv" else ["--format", fmt]
     if jobs:
         args += ["--jobs", str(jobs)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         child = subprocess.Popen(args, stdout=out, stderr=err)
@@ -72,6 +74,7 @@ def run(folder: Path, fmt: str, jobs: int | None) -> dict[str, object]:
             main_peak = max(main_peak, _field_kb(f"/proc/{child.pid}/status", "VmHWM:"))
             time.sleep(0.05)
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and its workers, reaped
         out.seek(0, os.SEEK_END)
         written = out.tell()
         err.seek(0)
@@ -81,6 +84,7 @@ def run(folder: Path, fmt: str, jobs: int | None) -> dict[str, object]:
     phases = dict(re.findall(r"(read|load corpus|validate|write) ([0-9.]+) s", stderr))
     return {
         "seconds": seconds,
+        "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
         "tree_mb": tree_peak / 1024,
         "main_mb": main_peak / 1024,
         "output_mb": written / 1e6,
@@ -102,6 +106,7 @@ def main() -> int:
     load = os.getloadavg()[0]
     print(f"machine: {len(os.sched_getaffinity(0))} cores available, load average {load:.1f} at the start")
     per_case: dict[str, list[tuple[int, float]]] = {}
+    cpu_per_case: dict[str, list[tuple[int, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="protograph-bench-") as scratch:
         for size, formats in sizes:
             folder = Path(scratch) / f"caseload-{size}"
@@ -117,19 +122,23 @@ def main() -> int:
                 seconds = float(figures["seconds"])  # type: ignore[arg-type]
                 per_case.setdefault(fmt, []).append((size, seconds / size))
                 phases = ", ".join(f"{k} {float(v):.1f} s" for k, v in figures["phases"].items())  # type: ignore[union-attr]
+                cpu = float(figures["cpu"])  # type: ignore[arg-type]
+                cpu_per_case.setdefault(fmt, []).append((size, cpu / size))
                 print(
-                    f"  {fmt:>5}: {seconds:7.1f} s, {seconds / size * 1000:.2f} ms a case; peak {figures['tree_mb']:,.0f} MB "
+                    f"  {fmt:>5}: {seconds:7.1f} s wall, {seconds / size * 1000:.2f} ms a case; CPU {cpu:.1f} s "
+                    f"({cpu / size * 1000:.2f} ms a case); peak {figures['tree_mb']:,.0f} MB "
                     f"(all processes, PSS), command alone {figures['main_mb']:,.0f} MB; output "
                     f"{figures['output_mb']:,.0f} MB; phases: {phases}"
                 )
             for path in folder.iterdir():
                 path.unlink()
             folder.rmdir()
-    for fmt, costs in per_case.items():
-        if len(costs) > 1:
-            spread = max(c for _, c in costs) / min(c for _, c in costs)
-            shown = ", ".join(f"{n:,}: {c * 1000:.2f} ms" for n, c in costs)
-            print(f"cost per case, {fmt}: {shown} (largest / smallest {spread:.2f}; 1.00 is flat)")
+    for what, table in (("wall", per_case), ("CPU", cpu_per_case)):
+        for fmt, costs in table.items():
+            if len(costs) > 1:
+                spread = max(c for _, c in costs) / min(c for _, c in costs)
+                shown = ", ".join(f"{n:,}: {c * 1000:.2f} ms" for n, c in costs)
+                print(f"{what} cost per case, {fmt}: {shown} (largest / smallest {spread:.2f}; 1.00 is flat)")
     print("validate phase times add the workers' seconds (with --jobs 2 they can exceed the wall time)")
     return 0
 
