@@ -750,6 +750,7 @@ class _NotPlain(Exception):
 
 
 MAX_STREAMED_CSV_BYTES = 8 * 1024**3
+MAX_STREAMED_LINE_BYTES = 1 << 20
 
 
 def _plain_csv(
@@ -778,7 +779,9 @@ def _plain_csv(
 
     def lines() -> Iterator[str]:
         nonlocal position, lines_read
-        for raw in handle:
+        while raw := handle.readline(MAX_STREAMED_LINE_BYTES):
+            if len(raw) == MAX_STREAMED_LINE_BYTES and not raw.endswith(b"\n"):
+                raise _NotPlain  # no row is that long: a binary or sparse file, read (and refused) as text
             body = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith(b"\n") else raw
             if b"\r" in body or b"\x00" in body:
                 raise _NotPlain
