@@ -52,7 +52,7 @@ class Plan:
         """Each checkable duty's constraint messages (one per requirement of its evidence),
         keyed by id(check): computed once a process, never pickled (ids do not survive it)."""
         if not self._messages:
-            from .validation import constraint_message
+            from .shapes import constraint_message
 
             for checks in self.compiled.values():
                 for check in checks:
