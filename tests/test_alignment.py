@@ -99,18 +99,22 @@ def test_deadline_in_one_and_none_in_the_other(corpus):
     assert sides["herts-tc-2016"].value == "no timescale"
 
 
-def test_scope_consent_asked_in_one_text_is_a_risk_in_the_other(corpus):
+def test_consent_asked_in_4lscb_met_guide_2018_104_is_forgone_where_a_risk_in_herts_tc_2016_8_1(corpus):
     sides, conflict = _one(
-        conflicts(corpus, ["4lscb-met-guide-2018", "herts-tc-2016"], ["scope"]),
-        "scope",
+        conflicts(corpus, ["4lscb-met-guide-2018", "herts-tc-2016"], ["consent"]),
+        "consent",
         "seek-parents-consent-to-a-referral",
     )
     assert sides["4lscb-met-guide-2018"].provision == "104" and sides["herts-tc-2016"].provision == "8.1"
-    assert "put the child at further risk" in sides["herts-tc-2016"].value
-    assert "with no exception" in sides["4lscb-met-guide-2018"].value
+    assert "put the child at further risk" in sides["herts-tc-2016"].quote
+    assert "ask for consent" in sides["4lscb-met-guide-2018"].quote
+    assert "not where seeking it could put the child at further risk" in sides["herts-tc-2016"].value
+    assert (
+        conflict.summary.startswith("4LSCB") and " 104 says " in conflict.summary and " 8.1 says " in conflict.summary
+    )
 
 
-def test_required_against_forbidden(corpus):
+def test_4lscb_ctp_2011_8_2_forbids_direct_calls_home_where_herts_tc_2016_8_4_helps_contact_with_family(corpus):
     sides, _ = _one(
         conflicts(corpus, ["4lscb-ctp-2011", "herts-tc-2016"], ["forbidden"]),
         "forbidden",
@@ -120,6 +124,45 @@ def test_required_against_forbidden(corpus):
     assert (
         sides["herts-tc-2016"].provision == "8.4" and "get in touch with their family" in sides["herts-tc-2016"].quote
     )
+
+
+def test_4lscb_ctp_2011_involves_immigration_from_the_outset_lincs_tc_2023_only_after_protection(corpus):
+    sides, conflict = _one(
+        conflicts(corpus, ["4lscb-ctp-2011", "lincs-tc-2023"], ["order"]),
+        "order",
+        "involve-immigration-authorities-in-decisions",
+    )
+    assert sides["4lscb-ctp-2011"].provision == "12.4" and "from the outset" in sides["4lscb-ctp-2011"].quote
+    assert "only when the child's need for protection from harm has been addressed" in sides["lincs-tc-2023"].quote
+    assert "from the outset" in sides["4lscb-ctp-2011"].value and "only once" in sides["lincs-tc-2023"].value
+
+
+def test_opposed_positions_come_from_the_data_and_not_the_wording(corpus):
+    # the same facts without the position statements: no forbidden, consent or order conflict
+    from protograph.comparing.positions import clashes, statements
+    from protograph.corpus.namespace import PG
+
+    chosen = ["4lscb-ctp-2011", "4lscb-met-guide-2018", "herts-tc-2016", "lincs-tc-2023"]
+    assert {(s.protocol, s.provision) for s in statements(corpus, chosen)} >= {
+        ("4lscb-ctp-2011", "8.2"),
+        ("herts-tc-2016", "8.4"),
+        ("4lscb-met-guide-2018", "104"),
+        ("herts-tc-2016", "8.1"),
+    }
+    stripped = load_corpus()
+    for protocol_id in chosen:
+        graph = stripped.graph(protocol_id)
+        for node in list(graph.subjects(PG.takesPosition, None)):
+            graph.remove((node, None, None))
+    assert clashes(stripped, chosen) == []
+    assert not [c for c in conflicts(stripped, chosen) if c.kind in ("forbidden", "consent", "order")]
+
+
+def test_placements_in_4lscb_ctp_2011_11_3_and_4lscb_met_2013_5_6_1_agree(corpus):
+    # "not appropriate ... in Hostels or Supported Lodgings" and "placements with carers who have
+    # experience": one text forbids a kind of placement, the other requires another; no disagreement
+    found = conflicts(corpus, ["4lscb-ctp-2011", "4lscb-met-2013"], ["forbidden", "modality"])
+    assert not [c for c in found if c.obligation == "place-the-child-with-skilled-carers"]
 
 
 def test_prohibition_restating_the_obligation_is_not_required_against_forbidden(corpus):

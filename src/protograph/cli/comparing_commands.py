@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from ..comparing.kinds import KINDS
 from .options import connect, corpus_options, emit, endpoint_option, format_option, protocols_option, split_ids
 
 
@@ -17,22 +18,7 @@ from .options import connect, corpus_options, emit, endpoint_option, format_opti
     "--kind",
     "kinds",
     multiple=True,
-    type=click.Choice(
-        [
-            "forbidden",
-            "deadline",
-            "modality",
-            "scope",
-            "bearer",
-            "recipient",
-            "time-kind",
-            "timescale",
-            "threshold",
-            "definition",
-            "form",
-            "absent",
-        ]
-    ),
+    type=click.Choice(KINDS),
     help="Only conflicts of this kind; repeatable.",
 )
 @click.option("--within", "scope", flag_value="within", default=None, help="Only contradictions inside one document.")

@@ -1,6 +1,6 @@
 """Conflicts per aligned obligation: the duties of different protocols aligned to one shared
 obligation (``comparing.alignment``) are compared facet by facet — deadline, kind of time
-expression, modality by strength, required against forbidden, bearer, recipient, scope — and
+expression, modality by strength, bearer, recipient, scope — and
 only where they apply to the same children and events. An obligation one protocol states and
 another does not is "absent" only when no duty of the other is aligned to it and no sentence
 of the other's source text carries it."""
@@ -50,9 +50,6 @@ TIME_KIND_WORDS = {
     "Period": "a period",
 }
 _TIME_WORDS = re.compile(r"immediate|without delay|within|promptly|as soon as|urgent|straight away", re.IGNORECASE)
-# Acts too general for "the same act forbidden in one text and required in another".
-GENERAL_ACTIONS = {"plan-safeguarding", "be-aware", "consider", "follow-protocol", "share-information"}
-_EXCEPTION = re.compile(r"\b(however|unless|except)\b[^.]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -216,20 +213,13 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
                 ),
             )
         )
-    # required against forbidden
-    forbidding = _opposed(obligation, pc, qc) or [(b, a) for a, b in _opposed(obligation, qc, pc)]
-    if forbidding:
-        dp, dq = forbidding[0]
-        found.append(
-            Finding(
-                "forbidden",
-                obligation,
-                ((dp, dp.protocol, _modal_words(dp)), (dq, dq.protocol, _modal_words(dq))),
-            )
-        )
-    else:
-        sp = _best(pc, lambda d: -STRENGTH.get(d.modality, 0))
-        sq = _best(qc, lambda d: -STRENGTH.get(d.modality, 0))
+    # modality by strength, among duties that require the act (a prohibition is not a weaker
+    # requirement; opposed positions are read from the data in ``comparing.positions``)
+    rp = [d for d in pc if d.modality not in FORBIDDING]
+    rq = [d for d in qc if d.modality not in FORBIDDING]
+    if rp and rq:
+        sp = _best(rp, lambda d: -STRENGTH.get(d.modality, 0))
+        sq = _best(rq, lambda d: -STRENGTH.get(d.modality, 0))
         if STRENGTH.get(sp.modality, 0) != STRENGTH.get(sq.modality, 0):
             found.append(
                 Finding(
@@ -250,22 +240,10 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
                     ((dp, dp.protocol, role_words(ontology, rp)), (dq, dq.protocol, role_words(ontology, rq))),
                 )
             )
-    # scope: structured limits, or an exception one text states and the other does not
+    # scope: structured limits (an exception such as consent is a position: ``comparing.positions``)
     sp_words = {scope_words(d, ontology) for d in pc}
     sq_words = {scope_words(d, ontology) for d in qc}
-    exceptions_p = [d for d in pc if _EXCEPTION.search(d.quote)]
-    exceptions_q = [d for d in qc if _EXCEPTION.search(d.quote)]
-    if bool(exceptions_p) != bool(exceptions_q) and obligation.definition and _names_exception(obligation):
-        dp = exceptions_p[0] if exceptions_p else _best(pc, lambda d: -STRENGTH.get(d.modality, 0))
-        dq = exceptions_q[0] if exceptions_q else _best(qc, lambda d: -STRENGTH.get(d.modality, 0))
-        found.append(
-            Finding(
-                "scope",
-                obligation,
-                ((dp, dp.protocol, _exception_words(dp)), (dq, dq.protocol, _exception_words(dq))),
-            )
-        )
-    elif not sp_words & sq_words and "any child" not in sp_words | sq_words:
+    if not sp_words & sq_words and "any child" not in sp_words | sq_words:
         dp, dq = _best(pc, lambda d: 0), _best(qc, lambda d: 0)
         found.append(
             Finding(
@@ -275,41 +253,6 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
             )
         )
     return found
-
-
-def _names_exception(obligation: Obligation) -> bool:
-    """Whether the obligation's definition names the exception the texts differ on ('or decides
-    not to because it could put the child at risk')."""
-    return bool(re.search(r"\bor (decides|does) not\b|\bonly\b|\bexcept", obligation.definition))
-
-
-def _exception_words(duty: Duty) -> str:
-    match = _EXCEPTION.search(duty.quote)
-    base = _modal_words(duty)
-    if match is None:
-        return f"{base}, with no exception"
-    return f"{base}, except: “{match.group(0).strip()}”"
-
-
-def _opposed(obligation: Obligation, p: list[Duty], q: list[Duty]) -> list[tuple[Duty, Duty]]:
-    """Pairs (forbidding duty of p, requiring duty of q) that take opposite positions: the same
-    act forbidden in one and required in the other, or, for an obligation that holds positions,
-    a text that only forbids against one that only requires."""
-    pairs = []
-    for dp in p:
-        if dp.modality not in FORBIDDING:
-            continue
-        for dq in q:
-            if dq.modality in FORBIDDING or STRENGTH.get(dq.modality, 0) < 2 or not same_situation(dp, dq):
-                continue
-            if dp.action == dq.action and dp.action not in GENERAL_ACTIONS:
-                pairs.append((dp, dq))
-    if not pairs and obligation.holds_positions:
-        if all(d.modality in FORBIDDING for d in p) and not any(d.modality in FORBIDDING for d in q):
-            strong = [d for d in q if STRENGTH.get(d.modality, 0) >= 3]
-            if strong:
-                pairs.append((_best(p, lambda d: 0), _best(strong, lambda d: 0)))
-    return sorted(pairs, key=lambda pair: (reference_key(pair[0].provision), pair[0].id, pair[1].id))
 
 
 def _modal_words(duty: Duty) -> str:

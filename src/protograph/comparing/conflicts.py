@@ -32,21 +32,9 @@ from ..corpus.timescales import HOURS_PER_UNIT
 from ..store.engines import OxigraphEngine, RdflibEngine
 from .alignment import superseded
 from .by_obligation import MODALITY_WORDS, STRENGTH, Absence, Finding, absences, obligation_findings
+from .kinds import KINDS
+from .positions import Clash, clashes
 
-KINDS = [
-    "forbidden",
-    "deadline",
-    "modality",
-    "scope",
-    "bearer",
-    "recipient",
-    "time-kind",
-    "timescale",
-    "threshold",
-    "definition",
-    "form",
-    "absent",
-]
 _UNIT_WORDS = {
     TIME.unitMinute: "minute",
     TIME.unitHour: "hour",
@@ -397,6 +385,10 @@ def conflicts(
         result += _merged_findings(
             corpus, [_from_finding(corpus, f) for f in obligation_findings(corpus, chosen) if f.kind in wanted]
         )
+    if set(wanted) & set(POSITION_KINDS):
+        result += _merged_findings(
+            corpus, [_from_clash(corpus, c) for c in clashes(corpus, chosen) if c.kind in wanted]
+        )
     builders = {
         "timescale": lambda: timescale_conflicts(graph),
         "definition": lambda: definition_conflicts(graph, ontology),
@@ -414,6 +406,7 @@ def conflicts(
 
 
 OBLIGATION_KINDS = ["forbidden", "deadline", "modality", "scope", "bearer", "recipient", "time-kind"]
+POSITION_KINDS = ["forbidden", "consent", "order"]
 _TIER = {kind: i for i, kind in enumerate(KINDS)}
 
 
@@ -440,6 +433,8 @@ _VERBS = {
     "deadline": "gives",
     "modality": "says",
     "forbidden": "says",
+    "consent": "says",
+    "order": "says",
     "bearer": "puts it on",
     "recipient": "owes it to",
     "time-kind": "sets",
@@ -483,6 +478,19 @@ def _from_finding(corpus: Corpus, finding: Finding) -> Conflict:
         obligation=finding.obligation.id,
         summary=_sentence(corpus, finding.kind, sides),
         order=order,
+    )
+
+
+def _from_clash(corpus: Corpus, clash: Clash) -> Conflict:
+    sides = tuple(Side(s.protocol, s.provision, s.position.label, s.quote) for s in clash.sides)
+    return Conflict(
+        clash.kind,
+        clash.matter.label,
+        sides,
+        clash.scope,
+        obligation=clash.matter.id,
+        summary=_sentence(corpus, clash.kind, sides),
+        order=(0, 0, _TIER[clash.kind], 0, 0.0),
     )
 
 

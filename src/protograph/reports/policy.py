@@ -12,6 +12,8 @@ from .formats import render
 KIND_TITLES = {
     "headline": "Headline disagreements",
     "forbidden": "One text requires what another forbids",
+    "consent": "Consent sought in one text, forgone where it is a risk in another",
+    "order": "The same steps in a different order",
     "deadline": "Different deadlines for the same obligation",
     "time-kind": "Different kinds of time expression for the same obligation",
     "scope": "Different children, events or exceptions for the same obligation",
