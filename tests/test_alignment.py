@@ -293,3 +293,65 @@ def test_align_command_lists_nothing_left_to_align():
 def test_loader_is_unaffected_without_alignment_files(tmp_path):
     corpus = load_corpus()
     assert corpus.graph("lincs-tc-2023")
+
+
+def test_steps_ordered_differently_by_their_deadlines_are_an_order_conflict(corpus):
+    # 4lscb-met-guide-2018 after a return: safe and well check (45, immediately) before the return
+    # interview (47, 72 hours). A text giving the interview 24 hours and the check 48 hours after
+    # the same event puts the two steps the other way round; one giving the same order does not.
+    from dataclasses import replace
+
+    from protograph.comparing.alignment import obligations
+    from protograph.comparing.by_obligation import aligned_duties, first_steps, order_findings
+
+    guide = aligned_duties(corpus, ["4lscb-met-guide-2018"])
+    steps = first_steps(guide)[("4lscb-met-guide-2018", "returned")]
+    check, interview = (
+        steps["safe-and-well-check-when-a-missing-child-returns"],
+        steps["return-interview-after-missing-episode"],
+    )
+    assert check.deadline.immediate and interview.deadline.max == "PT72H"
+
+    def other(duty, hours):
+        deadline = replace(duty.deadline, min=f"PT{hours}H", max=f"PT{hours}H", immediate=False)
+        return replace(duty, protocol="other-protocol", deadline=deadline)
+
+    for check_hours, interview_hours, conflicting in ((48, 24, True), (24, 48, False), (24, 24, False)):
+        by_obligation = {
+            oid: {**by_protocol, "other-protocol": [other(steps[oid], h)]}
+            for oid, by_protocol, h in (
+                (
+                    "safe-and-well-check-when-a-missing-child-returns",
+                    guide["safe-and-well-check-when-a-missing-child-returns"],
+                    check_hours,
+                ),
+                (
+                    "return-interview-after-missing-episode",
+                    guide["return-interview-after-missing-episode"],
+                    interview_hours,
+                ),
+            )
+        }
+        found = order_findings(by_obligation, obligations(corpus))
+        assert bool(found) == conflicting, (check_hours, interview_hours, found)
+        if found:
+            (finding,) = found
+            sides = {protocol: (duty, words) for duty, protocol, words in finding.sides}
+            assert sides["4lscb-met-guide-2018"][0].provision == "45"
+            listed = obligations(corpus)
+            check_label = listed["safe-and-well-check-when-a-missing-child-returns"].label
+            interview_label = listed["return-interview-after-missing-episode"].label
+            assert (
+                sides["4lscb-met-guide-2018"][1] == f"{check_label} (immediately) before {interview_label} (72 hours)"
+            )
+            assert sides["other-protocol"][1] == f"{interview_label} (24 hours) before {check_label} (48 hours)"
+
+
+def test_no_two_real_protocols_order_the_same_steps_differently_by_deadline(corpus):
+    # Read against the texts: after one event, no two protocols give deadlines to the same two
+    # obligations (the only stated order that differs is 4lscb-ctp-2011 12.4 against lincs-tc-2023,
+    # a position: test above). This pins that the deadline rule claims no order the texts lack.
+    from protograph.comparing.alignment import obligations
+    from protograph.comparing.by_obligation import aligned_duties, order_findings
+
+    assert order_findings(aligned_duties(corpus, corpus.ids()), obligations(corpus)) == []

@@ -310,13 +310,68 @@ def obligation_findings(corpus: Corpus, protocols: list[str]) -> list[Finding]:
     """Every facet difference, per obligation, among the chosen protocols and inside each."""
     listed = obligations(corpus)
     found: list[Finding] = []
-    for oid, by_protocol in sorted(aligned_duties(corpus, protocols).items()):
+    by_obligation = aligned_duties(corpus, protocols)
+    for oid, by_protocol in sorted(by_obligation.items()):
         obligation = listed[oid]
         for _pid, ds in sorted(by_protocol.items()):
             found += within_findings(obligation, ds)
         for p, q in combinations(sorted(by_protocol), 2):
             found += _compare_pair(corpus, obligation, by_protocol[p], by_protocol[q])
-    return found
+    return found + order_findings(by_obligation, listed)
+
+
+def first_steps(by_obligation: dict[str, dict[str, list[Duty]]]) -> dict[tuple[str, str], dict[str, Duty]]:
+    """(protocol, trigger) → obligation → the duty giving it the tightest deadline from that
+    trigger (only binding duties: must, will or should). The order of a protocol's steps after
+    an event is the order of these deadlines; the first step is the one due soonest."""
+    steps: dict[tuple[str, str], dict[str, Duty]] = defaultdict(dict)
+    for oid, by_protocol in sorted(by_obligation.items()):
+        for protocol_id, ds in sorted(by_protocol.items()):
+            for duty in sorted(ds, key=lambda d: (reference_key(d.provision), d.id)):
+                hours = hours_of(duty.deadline)
+                if not duty.trigger or hours is None or STRENGTH.get(duty.modality, 0) < 2:
+                    continue
+                known = steps[(protocol_id, duty.trigger)].get(oid)
+                if known is None or hours < hours_of(known.deadline):  # type: ignore[operator]
+                    steps[(protocol_id, duty.trigger)][oid] = duty
+    return steps
+
+
+def order_findings(by_obligation: dict[str, dict[str, list[Duty]]], listed: dict[str, Obligation]) -> list[Finding]:
+    """Two obligations after the same event whose deadlines put them in one order in one
+    protocol and the other order in another (strictly: a tie states no order). Each side is
+    the protocol's earlier step, its clause and quote, with both steps and their deadlines."""
+    steps = first_steps(by_obligation)
+    by_trigger: dict[str, dict[str, dict[str, Duty]]] = defaultdict(dict)
+    for (protocol_id, trigger), found in steps.items():
+        by_trigger[trigger][protocol_id] = found
+    result = []
+    for _trigger, by_protocol in sorted(by_trigger.items()):
+        for p, q in combinations(sorted(by_protocol), 2):
+            shared = sorted(set(by_protocol[p]) & set(by_protocol[q]))
+            for a, b in combinations(shared, 2):
+                ordered = [_in_order(by_protocol[protocol_id], a, b) for protocol_id in (p, q)]
+                if None in ordered or ordered[0] == ordered[1]:
+                    continue  # a tie states no order; the same step first in both is the same order
+                sides = []
+                for protocol_id, (first, then) in zip((p, q), ordered, strict=True):  # type: ignore[misc]
+                    duty_first, duty_then = by_protocol[protocol_id][first], by_protocol[protocol_id][then]
+                    words = (
+                        f"{listed[first].label} ({deadline_words(duty_first.deadline)}) before "
+                        f"{listed[then].label} ({deadline_words(duty_then.deadline)})"
+                    )
+                    sides.append((duty_first, protocol_id, words))
+                gap = abs(hours_of(sides[0][0].deadline) - hours_of(sides[1][0].deadline))  # type: ignore[operator]
+                result.append(Finding("order", listed[a], tuple(sides), gap_hours=gap))
+    return result
+
+
+def _in_order(steps: dict[str, Duty], a: str, b: str) -> tuple[str, str] | None:
+    """The two obligations in the order their deadlines put them, or None for a tie."""
+    ha, hb = hours_of(steps[a].deadline), hours_of(steps[b].deadline)
+    if ha == hb:
+        return None
+    return (a, b) if ha < hb else (b, a)  # type: ignore[operator]
 
 
 # ---------------------------------------------------------------- absent

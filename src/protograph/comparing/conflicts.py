@@ -405,7 +405,7 @@ def conflicts(
     return [replace(c, rank=i) for i, c in enumerate(ordered, start=1)]
 
 
-OBLIGATION_KINDS = ["forbidden", "deadline", "modality", "scope", "bearer", "recipient", "time-kind"]
+OBLIGATION_KINDS = ["forbidden", "deadline", "modality", "scope", "bearer", "recipient", "time-kind", "order"]
 POSITION_KINDS = ["forbidden", "consent", "order"]
 _TIER = {kind: i for i, kind in enumerate(KINDS)}
 
