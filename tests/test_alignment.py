@@ -355,3 +355,39 @@ def test_no_two_real_protocols_order_the_same_steps_differently_by_deadline(corp
     from protograph.comparing.by_obligation import aligned_duties, order_findings
 
     assert order_findings(aligned_duties(corpus, corpus.ids()), obligations(corpus)) == []
+
+
+def test_time_kind_qualifying_period_against_a_deadline_for_the_national_missing_persons_bureau():
+    # Read against the texts, no two protocols give one obligation different kinds of time
+    # expression: 4lscb-met-2013 5.2 and 4lscb-met-guide-2018 97 both send details of a child
+    # "missing more than 24 hours" (a qualifying period: nothing is due before it has passed).
+    # An encoding reading 97 as "within 24 hours" (a deadline) is a time-kind conflict, not a
+    # deadline against "no timescale".
+    from rdflib import RDF, URIRef
+
+    from protograph.corpus.namespace import PG
+
+    pair = ["4lscb-met-2013", "4lscb-met-guide-2018"]
+    real = load_corpus()
+    assert not [
+        c for c in conflicts(real, pair, ["time-kind"]) if c.obligation == "notify-the-national-missing-persons-bureau"
+    ]
+    misread = load_corpus()
+    graph = misread.graph("4lscb-met-guide-2018")
+    base = "https://w3id.org/protograph/protocol/4lscb-met-guide-2018/"
+    duty, period = URIRef(base + "duty-97-notify-national-bureau"), URIRef(base + "ts-97-missing-more-than-24h")
+    assert (period, RDF.type, PG.QualifyingPeriod) in graph
+    graph.remove((duty, PG.timescale, period))
+    graph.remove((period, RDF.type, PG.QualifyingPeriod))
+    graph.add((duty, PG.deadline, period))
+    graph.add((period, RDF.type, PG.Deadline))
+    found = conflicts(misread, pair, ["time-kind", "deadline"])
+    sides, conflict = _one(found, "time-kind", "notify-the-national-missing-persons-bureau")
+    assert sides["4lscb-met-2013"].provision == "5.2" and "missing more than 24 hours" in sides["4lscb-met-2013"].quote
+    assert (
+        sides["4lscb-met-2013"].value.startswith("a qualifying period")
+        and sides["4lscb-met-guide-2018"].value == "a deadline"
+    )
+    assert not [
+        c for c in found if c.kind == "deadline" and c.obligation == "notify-the-national-missing-persons-bureau"
+    ]

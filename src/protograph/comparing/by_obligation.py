@@ -186,8 +186,13 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
         working_p = bool(tp.deadline and tp.deadline.working_days)
         working_q = bool(tq.deadline and tq.deadline.working_days)
         untimed = [d for d, h in ((tp, hp), (tq, hq)) if h is None]
-        if untimed and (_TIME_WORDS.search(untimed[0].quote) or STRENGTH.get(untimed[0].modality, 0) < 2):
-            pass  # its sentence speaks of time in words not encoded as a deadline, or it is only advice
+        if untimed and (
+            _TIME_WORDS.search(untimed[0].quote)
+            or STRENGTH.get(untimed[0].modality, 0) < 2
+            or _time_kinds(corpus, untimed[0])
+        ):
+            pass  # its sentence speaks of time in words not encoded as a deadline, is only advice, or
+            # states another kind of time expression (a qualifying period): the time-kind facet says so
         elif hp != hq or working_p != working_q:
             gap = abs(hp - hq) if hp is not None and hq is not None else 10_000.0
             found.append(
