@@ -411,22 +411,22 @@ _TIER = {kind: i for i, kind in enumerate(KINDS)}
 
 
 def protocol_name(corpus: Corpus, protocol_id: str) -> str:
-    """A protocol's title for prose, with its year: '4LSCB Child Trafficking Protocol (2011)'."""
+    """A protocol's name for sentences and headings: its short title (pg:shortTitle, with its
+    year), else its title with the year it was issued."""
     info = corpus.info(protocol_id)
-    title = info.title or protocol_id
-    if "4LSCB" in title and not title.startswith("4LSCB"):
-        title = title[title.index("4LSCB") :]
-    elif title.startswith("The 4LSCB"):
-        title = title[4:]
-    issuer = info.issuer.split(":")[0].split("(")[0].strip()
-    if issuer and issuer.split()[0] not in title:
-        title = f"{issuer.split()[0]} {title[0].lower()}{title[1:]}" if title[:1].isupper() else f"{issuer} {title}"
+    if info.short_title:
+        return info.short_title
     year = (info.date or "")[:4]
-    return f"{title} ({year})" if year else title
+    return f"{info.name} ({year})" if year and year not in info.name else info.name
+
+
+def protocol_label(corpus: Corpus, protocol_id: str) -> str:
+    """The name with the id beside it: 'Hertfordshire Trafficked Children Protocol 2016 (herts-tc-2016)'."""
+    return f"{protocol_name(corpus, protocol_id)} ({protocol_id})"
 
 
 def _where(corpus: Corpus, side: Side) -> str:
-    return f"{protocol_name(corpus, side.protocol)} {side.provision}".strip()
+    return f"{protocol_label(corpus, side.protocol)} {side.provision}".strip()
 
 
 _VERBS = {
@@ -446,7 +446,7 @@ def _sentence(corpus: Corpus, kind: str, sides: tuple[Side, ...]) -> str:
     parts = []
     for side in sides:
         if kind == "absent" and side.value == "no such duty":
-            parts.append(f"{protocol_name(corpus, side.protocol)} has no duty or sentence stating it")
+            parts.append(f"{protocol_label(corpus, side.protocol)} has no duty or sentence stating it")
         elif kind == "absent":
             parts.append(f"{_where(corpus, side)} requires it ({side.value})")
         elif verb:

@@ -185,6 +185,7 @@ class PG(DefinedNamespace):
     scoringTool: URIRef
     seeksConsent: URIRef
     severity: URIRef
+    shortTitle: URIRef
     should: URIRef
     shouldNot: URIRef
     soft: URIRef

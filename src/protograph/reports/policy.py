@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .formats import render
 
@@ -79,18 +79,24 @@ def _anchor(kind: str) -> str:
     return "kind-" + "".join(c if c.isalnum() else "-" for c in kind)
 
 
-def _sides_table_html(sides: Sequence[dict]) -> str:
+def _protocol_words(protocol_id: str, names: Mapping[str, str] | None) -> str:
+    """A protocol as reports show it: its short title with the id beside it, or the id alone."""
+    name = (names or {}).get(protocol_id)
+    return f"{name} ({protocol_id})" if name else protocol_id
+
+
+def _sides_table_html(sides: Sequence[dict], names: Mapping[str, str] | None = None) -> str:
     rows = []
     for side in sides:
         quote = f"<blockquote>{_e(side['quote'])}</blockquote>" if side.get("quote") else ""
         rows.append(
-            f"<tr><td>{_e(side['protocol'])}</td><td>{_e(side['provision'])}</td>"
+            f"<tr><td>{_e(_protocol_words(side['protocol'], names))}</td><td>{_e(side['provision'])}</td>"
             f'<td class="value">{_e(side["value"])}{quote}</td></tr>'
         )
     return "<table><tr><th>protocol</th><th>clause</th><th>what it says</th></tr>" + "".join(rows) + "</table>"
 
 
-def entries_html(entries: Sequence[dict], title: str, intro: str = "") -> str:
+def entries_html(entries: Sequence[dict], title: str, intro: str = "", names: Mapping[str, str] | None = None) -> str:
     """Conflicts or diff entries as one HTML page, grouped by kind."""
     parts = [f"<p>{_e(intro)}</p>"] if intro else []
     groups = _grouped(entries)
@@ -112,11 +118,13 @@ def entries_html(entries: Sequence[dict], title: str, intro: str = "") -> str:
                 parts.append(f'<p class="summary">{_e(entry["summary"])}</p>')
             if entry.get("note"):
                 parts.append(f"<p>{_e(entry['note'])}</p>")
-            parts.append(_sides_table_html(entry["sides"]))
+            parts.append(_sides_table_html(entry["sides"], names))
     return html_page(title, "\n".join(parts))
 
 
-def entries_markdown(entries: Sequence[dict], title: str, intro: str = "") -> str:
+def entries_markdown(
+    entries: Sequence[dict], title: str, intro: str = "", names: Mapping[str, str] | None = None
+) -> str:
     """Conflicts or diff entries as Markdown, grouped by kind, quotes as block quotes."""
     lines = [f"# {title}", ""]
     if intro:
@@ -134,7 +142,7 @@ def entries_markdown(entries: Sequence[dict], title: str, intro: str = "") -> st
             if entry.get("summary"):
                 lines += [f"**{entry['summary']}**", ""]
             for side in entry["sides"]:
-                where = f"{side['protocol']} {side['provision']}".strip()
+                where = f"{_protocol_words(side['protocol'], names)} {side['provision']}".strip()
                 lines.append(f"- **{where}**: {side['value']}")
                 if side.get("quote"):
                     lines.append(f"  > {side['quote']}")
@@ -161,14 +169,17 @@ def entries_table(entries: Sequence[dict]) -> str:
     return render(rows, ["kind", "topic", "protocol", "clause", "says"], "table", wrap={"topic": 34, "says": 60})
 
 
-def render_entries(entries: Sequence[dict], fmt: str, title: str, intro: str = "") -> str:
-    """Render conflicts or diff entries in the chosen format."""
+def render_entries(
+    entries: Sequence[dict], fmt: str, title: str, intro: str = "", names: Mapping[str, str] | None = None
+) -> str:
+    """Render conflicts or diff entries in the chosen format; ``names`` (protocol id → short
+    title) puts each protocol's short title beside its id in Markdown and HTML."""
     if fmt == "json":
         return json.dumps(list(entries), indent=2, ensure_ascii=False)
     if fmt == "markdown":
-        return entries_markdown(entries, title, intro)
+        return entries_markdown(entries, title, intro, names)
     if fmt == "html":
-        return entries_html(entries, title, intro)
+        return entries_html(entries, title, intro, names)
     return entries_table(entries)
 
 
