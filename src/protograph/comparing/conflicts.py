@@ -534,3 +534,27 @@ def protocol_renames(
     """The renames among the chosen protocols."""
     chosen = compared_protocols(corpus, protocols, include_superseded)
     return renames(engine_for(corpus, chosen, engine), corpus.ontology)
+
+
+def conflict_entries(
+    corpus: Corpus,
+    protocols: list[str],
+    kinds: list[str] | None = None,
+    scope: str | None = None,
+    engine: object = "oxigraph",
+    renames: bool = True,
+    for_json: bool = False,
+) -> tuple[list[Conflict], list[dict[str, object]]]:
+    """The conflicts among the protocols (``scope`` 'within' or 'across' keeps only those), and
+    the rows a report shows: each conflict, then the renames, which are never conflicts. In
+    JSON a rename row says so in its note and is left out when only some kinds are asked for."""
+    found = [c for c in conflicts(corpus, protocols, kinds, engine) if scope is None or c.scope == scope]
+    entries: list[dict[str, object]] = [c.as_row() for c in found]
+    if renames and not for_json:
+        entries += [r.as_row() for r in protocol_renames(corpus, protocols, engine)]
+    elif renames and not kinds:
+        entries += [
+            {**r.as_row(), "scope": "across", "note": "a rename, not a conflict"}
+            for r in protocol_renames(corpus, protocols, engine)
+        ]
+    return found, entries

@@ -6,8 +6,12 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from .formats import render
+
+if TYPE_CHECKING:
+    from ..corpus.loader import Corpus
 
 KIND_TITLES = {
     "headline": "Headline disagreements",
@@ -232,3 +236,44 @@ def summary_table(entries: Sequence[dict], fmt: str) -> str:
             }
         )
     return render(rows, ["kind", "across", "within", "topics"], fmt, wrap={"topics": 70, "kind": 28})
+
+
+def conflicts_report(
+    corpus: Corpus,
+    protocols: list[str] | None = None,
+    kinds: list[str] | None = None,
+    scope: str | None = None,
+    renames: bool = True,
+    summary: bool = False,
+    include_superseded: bool = False,
+    engine: object = "oxigraph",
+    fmt: str = "table",
+) -> tuple[str, int]:
+    """The conflicts report (``protograph conflicts``) as text in the chosen format, and how
+    many conflicts it holds: by default among the current version of each protocol line."""
+    from ..comparing.conflicts import compared_protocols, conflict_entries, protocol_label
+
+    chosen = compared_protocols(corpus, protocols, include_superseded)
+    found, entries = conflict_entries(corpus, chosen, kinds, scope, engine, renames, fmt == "json")
+    names = "; ".join(protocol_label(corpus, p) for p in chosen)
+    if summary:
+        text = summary_table(entries, "markdown" if fmt == "markdown" else "table")
+        text += f"\n\n{len(found)} conflicts among {names} (renames are not conflicts). Full report: --format markdown or html."
+    else:
+        text = render_entries(
+            entries, fmt, "Conflicts between protocols", f"Protocols compared: {names}. {len(found)} conflicts."
+        )
+    return text, len(found)
+
+
+def diff_report(
+    corpus: Corpus, version_a: str, version_b: str, areas: list[str] | None = None, fmt: str = "table"
+) -> tuple[str, int]:
+    """The diff report (``protograph diff``) as text in the chosen format, and how many changes."""
+    from ..comparing.conflicts import protocol_name
+    from ..comparing.diff import diff, diff_intro
+
+    changes = diff(corpus, version_a, version_b, areas)
+    entries = [c.as_row(version_a, version_b) for c in changes]
+    title = f"Changes from {protocol_name(corpus, version_a)} to {protocol_name(corpus, version_b)}"
+    return render_entries(entries, fmt, title, diff_intro(corpus, version_a, version_b, changes)), len(changes)
