@@ -311,6 +311,15 @@ def aligned_duties(corpus: Corpus, protocols: list[str]) -> dict[str, dict[str, 
     return result
 
 
+def counterparts(corpus: Corpus, duty: Duty, other: str) -> list[Duty]:
+    """The duties of another protocol aligned to an obligation the duty is aligned to (stated
+    or carried over): the pairing conflicts compare and the timeline shows side by side."""
+    mine = alignment(corpus).get((duty.protocol, duty.id), ())
+    by_obligation = aligned_duties(corpus, [other])
+    found = {d.id: d for oid in mine for d in by_obligation.get(oid, {}).get(other, [])}
+    return sorted(found.values(), key=lambda d: (reference_key(d.provision), d.id))
+
+
 def obligation_findings(corpus: Corpus, protocols: list[str]) -> list[Finding]:
     """Every facet difference, per obligation, among the chosen protocols and inside each."""
     listed = obligations(corpus)
