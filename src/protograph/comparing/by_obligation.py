@@ -166,16 +166,8 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
     pc = [d for d in p if any(same_situation(d, e) for e in q)]
     qc = [e for e in q if any(same_situation(d, e) for d in p)]
     if not pc or not qc:
-        dp, dq = _best(p, lambda d: 0), _best(q, lambda d: 0)
-        found.append(
-            Finding(
-                "scope",
-                obligation,
-                ((dp, dp.protocol, scope_words(dp, ontology)), (dq, dq.protocol, scope_words(dq, ontology))),
-                note="the two texts state this for different children or events, so nothing else is compared",
-            )
-        )
-        return found
+        note = "the two texts state this for different children or events, so nothing else is compared"
+        return [_scope_finding(ontology, obligation, p, q, note)]
     # deadline: the tightest each gives, or none at all
     dl_p = [d for d in pc if d.deadline is not None and hours_of(d.deadline) is not None]
     dl_q = [d for d in qc if d.deadline is not None and hours_of(d.deadline) is not None]
@@ -249,15 +241,15 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
     sp_words = {scope_words(d, ontology) for d in pc}
     sq_words = {scope_words(d, ontology) for d in qc}
     if not sp_words & sq_words and "any child" not in sp_words | sq_words:
-        dp, dq = _best(pc, lambda d: 0), _best(qc, lambda d: 0)
-        found.append(
-            Finding(
-                "scope",
-                obligation,
-                ((dp, dp.protocol, scope_words(dp, ontology)), (dq, dq.protocol, scope_words(dq, ontology))),
-            )
-        )
+        found.append(_scope_finding(ontology, obligation, pc, qc))
     return found
+
+
+def _scope_finding(ontology: Graph, obligation: Obligation, p: list[Duty], q: list[Duty], note: str = "") -> Finding:
+    """The two texts' scopes for one obligation, each shown by its first duty."""
+    dp, dq = _best(p, lambda d: 0), _best(q, lambda d: 0)
+    sides = ((dp, dp.protocol, scope_words(dp, ontology)), (dq, dq.protocol, scope_words(dq, ontology)))
+    return Finding("scope", obligation, sides, note=note)
 
 
 def _modal_words(duty: Duty) -> str:

@@ -22,7 +22,7 @@ from functools import cache
 from rdflib import RDF, RDFS, URIRef
 
 from ..comparing.alignment import alignment, obligations
-from ..comparing.by_obligation import counterparts
+from ..comparing.by_obligation import MODALITY_WORDS, counterparts
 from ..corpus.duties import Duty, duration_words, duties, span_phrase
 from ..corpus.loader import Corpus
 from ..corpus.namespace import EVENT, PG
@@ -153,16 +153,6 @@ CONDITION_WORDS = {
     "not-english-speaking": "English not the child's preferred language",
     "emergency-protection-order": "under an emergency protection order",
     "early-adopter-site": "in an ICTA early adopter site",
-}
-
-MODALITY_WORDS = {
-    "must": "must",
-    "will": "will",
-    "mustNot": "must not",
-    "should": "should",
-    "shouldNot": "should not",
-    "may": "may",
-    "recommended": "recommended",
 }
 
 
