@@ -210,19 +210,14 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
                 ),
             )
         )
-    # modality by strength, among duties that require the act (a prohibition is not a weaker
-    # requirement; opposed positions are read from the data in ``comparing.positions``)
-    rp = [d for d in pc if d.modality not in FORBIDDING]
-    rq = [d for d in qc if d.modality not in FORBIDDING]
-    if rp and rq:
-        sp = _best(rp, lambda d: -STRENGTH.get(d.modality, 0))
-        sq = _best(rq, lambda d: -STRENGTH.get(d.modality, 0))
-        if STRENGTH.get(sp.modality, 0) != STRENGTH.get(sq.modality, 0):
-            found.append(
-                Finding(
-                    "modality", obligation, ((sp, sp.protocol, _modal_words(sp)), (sq, sq.protocol, _modal_words(sq)))
-                )
-            )
+    # modality by strength ("must never underestimate" binds as "must stay alert"); a text
+    # forbidding what another requires is a position (``comparing.positions``), read from the data
+    sp = _best(pc, lambda d: -STRENGTH.get(d.modality, 0))
+    sq = _best(qc, lambda d: -STRENGTH.get(d.modality, 0))
+    if STRENGTH.get(sp.modality, 0) != STRENGTH.get(sq.modality, 0):
+        found.append(
+            Finding("modality", obligation, ((sp, sp.protocol, _modal_words(sp)), (sq, sq.protocol, _modal_words(sq))))
+        )
     # bearer and recipient
     for kind, attribute in (("bearer", "bearers"), ("recipient", "recipients")):
         rp = {r for d in pc for r in getattr(d, attribute)}
