@@ -381,14 +381,20 @@ def conflicts(
     ontology = corpus.ontology
     wanted = kinds or KINDS
     result: list[Conflict] = []
+    opposed = clashes(corpus, chosen)
+    # where two texts take opposed positions on an obligation, how strongly each words its own
+    # position is not a second disagreement
+    positioned = {(c.matter.id, frozenset(s.protocol for s in c.sides)) for c in opposed}
     if set(wanted) & set(OBLIGATION_KINDS):
-        result += _merged_findings(
-            corpus, [_from_finding(corpus, f) for f in obligation_findings(corpus, chosen) if f.kind in wanted]
-        )
+        found = [
+            f
+            for f in obligation_findings(corpus, chosen)
+            if f.kind in wanted
+            and not (f.kind == "modality" and (f.obligation.id, frozenset(p for _, p, _ in f.sides)) in positioned)
+        ]
+        result += _merged_findings(corpus, [_from_finding(corpus, f) for f in found])
     if set(wanted) & set(POSITION_KINDS):
-        result += _merged_findings(
-            corpus, [_from_clash(corpus, c) for c in clashes(corpus, chosen) if c.kind in wanted]
-        )
+        result += _merged_findings(corpus, [_from_clash(corpus, c) for c in opposed if c.kind in wanted])
     builders = {
         "timescale": lambda: timescale_conflicts(graph),
         "definition": lambda: definition_conflicts(graph, ontology),
