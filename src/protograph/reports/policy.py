@@ -260,9 +260,8 @@ def conflicts_report(
         text = summary_table(entries, "markdown" if fmt == "markdown" else "table")
         text += f"\n\n{len(found)} conflicts among {names} (renames are not conflicts). Full report: --format markdown or html."
     else:
-        text = render_entries(
-            entries, fmt, "Conflicts between protocols", f"Protocols compared: {names}. {len(found)} conflicts."
-        )
+        intro = f"Protocols compared: {names}. {len(found)} conflicts."
+        text = render_entries(entries, fmt, "Conflicts between protocols", intro, _short_names(corpus, chosen))
     return text, len(found)
 
 
@@ -276,4 +275,12 @@ def diff_report(
     changes = diff(corpus, version_a, version_b, areas)
     entries = [c.as_row(version_a, version_b) for c in changes]
     title = f"Changes from {protocol_name(corpus, version_a)} to {protocol_name(corpus, version_b)}"
-    return render_entries(entries, fmt, title, diff_intro(corpus, version_a, version_b, changes)), len(changes)
+    intro = diff_intro(corpus, version_a, version_b, changes)
+    return render_entries(entries, fmt, title, intro, _short_names(corpus, [version_a, version_b])), len(changes)
+
+
+def _short_names(corpus: Corpus, protocols: list[str]) -> dict[str, str]:
+    """Protocol id → the name reports put beside it (its short title)."""
+    from ..comparing.conflicts import protocol_name
+
+    return {p: protocol_name(corpus, p) for p in protocols}
