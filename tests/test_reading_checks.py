@@ -70,3 +70,65 @@ def test_at_no_stage_should_reads_the_same_in_met_2013_5_6_3_guide_69_and_lincs(
     assert strengths == {"mustNot"}
     (apart,) = _of(every_version, "modality", "see-the-child-apart-from-the-adults-with-them")
     assert ("herts-tc-2016", "9") in _sides(apart)
+
+
+# --- alignment: duties owed in another situation, or another act ----------------------
+
+
+def test_guide_106_allocated_social_worker_is_not_set_against_herts_8_2_24_hour_decision(current, corpus):
+    """4lscb-met-guide-2018 106 ('all issues and concerns need to be raised directly with the
+    allocated Social Worker and will be dealt with by the allocated Social Worker') sets no decision
+    on a referral and no time; it was reported as 'no timescale' against herts-tc-2016 8.2 ('The
+    MASH team manager will make a decision on the case within 24 hours')."""
+    assert _aligned(corpus, "4lscb-met-guide-2018", "duty-106-allocated-social-worker-deals") == {
+        "tell-the-childs-allocated-social-worker"
+    }
+    for kind in ("deadline", "bearer"):
+        for c in _of(current, kind, "decide-on-a-referral-quickly"):
+            assert ("4lscb-met-guide-2018", "106") not in _sides(c)
+
+
+def test_herts_6_7_referral_after_police_protection_is_not_the_suspicion_referral(current, corpus):
+    """herts-tc-2016 6.7 'This should be followed by an immediate referral to Children's Services'
+    follows police protection of a child in immediate danger: another situation. Set against the
+    referral on a suspicion of trafficking it made Hertfordshire look 'immediate' where its own
+    referral (4.3, 8.2) has no timescale; lincs-tc-2023 referrals ('should immediately make a
+    referral') stays the one text that says immediately."""
+    assert _aligned(corpus, "herts-tc-2016", "duty-6.7-immediate-referral-after-police-protection") == set()
+    (refer,) = _of(current, "deadline", "refer-suspected-trafficking-to-childrens-social-care")
+    values = {s.protocol: (s.provision, s.value) for s in refer.sides}
+    assert values["herts-tc-2016"][1] == "no timescale" and values["herts-tc-2016"][0] != "6.7"
+    assert values["lincs-tc-2023"] == ("referrals", "immediately")
+
+
+def test_lincs_considering_a_move_from_the_household_is_not_accommodation(current, corpus):
+    """lincs-tc-2023 multi-agency-meeting 'consideration should be given to whether the child needs
+    to be moved from the household' is not the accommodation of an unaccompanied child; Lincolnshire's
+    own is trafficked-children-who-are-looked-after 'may be accommodated by the Local Authority under
+    Section 20', so against 4lscb-met-guide-2018 99 'will be accommodated' the difference is may vs will."""
+    assert "accommodate-a-child-with-no-safe-carer" not in _aligned(
+        corpus, "lincs-tc-2023", "duty-multi-agency-meeting-consider-move-or-legal-advice"
+    )
+    (accommodate,) = _of(current, "modality", "accommodate-a-child-with-no-safe-carer")
+    lincs = [s for s in accommodate.sides if s.protocol == "lincs-tc-2023"]
+    assert [(s.provision, s.value.split(" ")[0]) for s in lincs] == [("trafficked-children-who-are-looked-after", "may")]
+
+
+def test_lincs_no_further_action_before_the_meeting_is_not_a_plan_forbidden(current, every_version):
+    """lincs-tc-2023 multi-agency-meeting 'Further action should not be taken until this meeting has
+    been held and multi-agency agreement obtained to the proposed plan' orders the steps; aligned to
+    agreeing a plan, its 'should not' read as forbidding what 4lscb-met-guide-2018 8 and herts-tc-2016
+    8.4 require."""
+    for found in (current, every_version):
+        for c in found:
+            if c.obligation == "agree-a-multi-agency-safeguarding-plan":
+                assert ("lincs-tc-2023", "multi-agency-meeting") not in _sides(c)
+
+
+def test_guide_108_agencies_contributing_is_not_the_assessment_itself(current, corpus):
+    """4lscb-met-guide-2018 108 'Agencies and professionals must contribute fully to the assessment
+    process' is the other agencies' part: its 'must' was set against herts-tc-2016 6.2 (Children's
+    Services 'will ... carry out an assessment') as a modality conflict about the assessment."""
+    assert _aligned(corpus, "4lscb-met-guide-2018", "duty-108-contribute-fully") == set()
+    for c in _of(current, "modality", "assess-the-needs-of-a-referred-child"):
+        assert ("4lscb-met-guide-2018", "108") not in _sides(c)
