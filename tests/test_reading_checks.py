@@ -132,3 +132,35 @@ def test_guide_108_agencies_contributing_is_not_the_assessment_itself(current, c
     assert _aligned(corpus, "4lscb-met-guide-2018", "duty-108-contribute-fully") == set()
     for c in _of(current, "modality", "assess-the-needs-of-a-referred-child"):
         assert ("4lscb-met-guide-2018", "108") not in _sides(c)
+
+
+# --- sentences that stand in both versions ---------------------------------------------
+
+CARRIED_INTO_THE_GUIDE = [
+    # (4lscb-met-2013 clause, 4lscb-met-guide-2018 clause, words of the sentence both carry)
+    ("5.6.1", "60", "it may involve removing the child from their current situation to a safe place"),
+    ("4.3", "79", "It is important that these children are still protected"),
+    ("1", "2", "collective multi"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "words"), CARRIED_INTO_THE_GUIDE)
+def test_a_duty_of_the_guide_whose_sentence_stands_in_met_2013_is_not_added(met_to_guide, old, new, words):
+    """4lscb-met-2013 5.6.1 / 4.3 / 1 carry the sentences of 4lscb-met-guide-2018 60 ('it may involve
+    removing the child ... to a safe place'), 79 ('It is important that these children are still
+    protected') and 2 (the collective multi-agency responsibility to identify and safeguard): the
+    guide's duties were listed as added because only the guide encoded them as duties."""
+    for change in met_to_guide:
+        if change.area == "duty" and change.kind == "added":
+            assert not (change.after[0] == new and words in change.after[2]), change.topic
+    assert [
+        c for c in met_to_guide if c.kind == "moved" and c.before[0] == old and c.after[0] == new and words in c.after[2]
+    ]
+
+
+def test_met_2013_is_not_said_to_lack_what_5_6_1_and_1_say(every_version):
+    """'absent' named 4lscb-met-2013 as lacking the immediate removal to a safe place (its 5.6.1
+    says it) and the duty to safeguard children at risk (its 1 says it)."""
+    for obligation in ("secure-the-childs-immediate-safety", "safeguard-and-promote-welfare-of-trafficked-children"):
+        for c in _of(every_version, "absent", obligation):
+            assert "4lscb-met-2013" not in {s.protocol for s in c.sides}
