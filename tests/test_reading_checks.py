@@ -164,3 +164,28 @@ def test_met_2013_is_not_said_to_lack_what_5_6_1_and_1_say(every_version):
     for obligation in ("secure-the-childs-immediate-safety", "safeguard-and-promote-welfare-of-trafficked-children"):
         for c in _of(every_version, "absent", obligation):
             assert "4lscb-met-2013" not in {s.protocol for s in c.sides}
+
+
+def test_cyp_replaced_by_ppn1_is_three_changes_not_removals_and_additions(met_to_guide):
+    """4lscb-met-2013 5.2 'CYP's will be issued in the following circumstances' and
+    4lscb-met-guide-2018 95 'PPN1 will be issued in the following circumstances' list the same
+    three circumstances (the third counting missing only): one form replaced by another for the same
+    purpose, so each circumstance is a change of form, paired circumstance to circumstance."""
+    for change in met_to_guide:
+        if change.area == "duty" and change.kind in ("added", "removed"):
+            side = change.after or change.before
+            assert "PPN1 will be issued" not in side[2] and "CYP's will be issued" not in side[2], change.topic
+    changed = {
+        (c.before[2].split("[...]")[-1].strip(), c.after[2].split("[...]")[-1].strip()): c.facets
+        for c in met_to_guide
+        if c.area == "duty" and c.kind == "changed" and "CYP's will be issued" in c.before[2]
+    }
+    assert set(changed) == {
+        ("Child/young person was missing, has returned and has suffered harm",) * 2,
+        ("Child/young person is missing and not returned",) * 2,
+        (
+            "Child/young person been recorded as absent or missing 3 times in 90 days",
+            "Child/young person been recorded as missing 3 times in 90 days",
+        ),
+    }
+    assert all(any(f.startswith("form:") for f in facets) for facets in changed.values())
