@@ -189,3 +189,19 @@ def test_cyp_replaced_by_ppn1_is_three_changes_not_removals_and_additions(met_to
         ),
     }
     assert all(any(f.startswith("form:") for f in facets) for facets in changed.values())
+
+
+def test_guide_59_carers_support_is_the_sentence_of_met_2013_5_6_2_unchanged(met_to_guide):
+    """'carers and staff will require on-going support, advice and training ... These needs must be
+    considered and resources identified, either by the manager of the residential unit, or the
+    fostering link worker' stands in 4lscb-met-2013 5.6.2 and 4lscb-met-guide-2018 59; the diff
+    reported a changed recipient because the guide's encoding had left the carers out."""
+    (support,) = [c for c in met_to_guide if c.area == "duty" and c.before and c.before[0] == "5.6.2" and "These needs" in c.before[2]]
+    assert support.kind == "moved" and support.after[0] == "59"
+
+
+def test_vulnerable_adult_definition_of_met_2013_5_6_5_and_guide_113_is_unchanged(met_to_guide):
+    """'A vulnerable adult can be defined as a person 18 years old or over whom: is or may be in need
+    of community care services ...; and is or may be unable to take care of him or herself ...' is
+    word for word in 4lscb-met-2013 5.6.5 and 4lscb-met-guide-2018 113."""
+    assert not [c for c in met_to_guide if c.area == "definition" and c.topic.endswith("vulnerable adult")]
