@@ -205,3 +205,17 @@ def test_vulnerable_adult_definition_of_met_2013_5_6_5_and_guide_113_is_unchange
     of community care services ...; and is or may be unable to take care of him or herself ...' is
     word for word in 4lscb-met-2013 5.6.5 and 4lscb-met-guide-2018 113."""
     assert not [c for c in met_to_guide if c.area == "definition" and c.topic.endswith("vulnerable adult")]
+
+
+def test_met_2013_5_7_gather_and_share_pair_with_guide_119_not_with_guide_8(met_to_guide):
+    """'All those involved in caring for a child who is suspected to be at risk of [sexual]
+    exploitation should continually gather, record and share information' is 4lscb-met-2013 5.7 and
+    4lscb-met-guide-2018 119; the diff paired 5.7 with 8 ('Intelligence sharing is also important in
+    identifying children at risk of exploitation (e.g. via the Police Community Partnership
+    Information Form)'), a sentence new in the guide."""
+    from_5_7 = [c for c in met_to_guide if c.area == "duty" and c.before and c.before[0] == "5.7" and "gather, record and share" in c.before[2]]
+    assert len(from_5_7) == 2
+    assert {c.after[0] for c in from_5_7} == {"119"}
+    assert {c.before[1].split(";")[0].split(") ")[-1] for c in from_5_7} == {
+        c.after[1].split(";")[0].split(") ")[-1] for c in from_5_7
+    }  # the same act on both sides: gathering with gathering, sharing with sharing
