@@ -219,3 +219,14 @@ def test_met_2013_5_7_gather_and_share_pair_with_guide_119_not_with_guide_8(met_
     assert {c.before[1].split(";")[0].split(") ")[-1] for c in from_5_7} == {
         c.after[1].split(";")[0].split(") ")[-1] for c in from_5_7
     }  # the same act on both sides: gathering with gathering, sharing with sharing
+
+
+def test_strategy_meeting_for_a_trafficked_child_is_carried_from_met_2013_5_5_2_to_guide_70(met_to_guide):
+    """4lscb-met-2013 5.5.2 'A multi-agency strategy meeting should always be convened for children at
+    risk of or being trafficked' is what 4lscb-met-guide-2018 70 'Section 47 strategy meeting should be
+    called' carries over (should → should); the diff paired 70 with 5.5.1 'A strategy discussion may
+    agree that a multi-agency strategy meeting should be held' (a false 'may → should') and reported
+    5.5.2's trafficking meeting as removed."""
+    to_70 = [c for c in met_to_guide if c.area == "duty" and c.after and c.after[0] == "70" and c.before]
+    assert [(c.kind, c.before[0]) for c in to_70] == [("moved", "5.5.2")]
+    assert "should always be convened for children at risk of or being trafficked" in to_70[0].before[2]
