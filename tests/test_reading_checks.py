@@ -230,3 +230,15 @@ def test_strategy_meeting_for_a_trafficked_child_is_carried_from_met_2013_5_5_2_
     to_70 = [c for c in met_to_guide if c.area == "duty" and c.after and c.after[0] == "70" and c.before]
     assert [(c.kind, c.before[0]) for c in to_70] == [("moved", "5.5.2")]
     assert "should always be convened for children at risk of or being trafficked" in to_70[0].before[2]
+
+
+def test_a_photo_for_the_police_if_the_child_goes_missing_is_not_the_assessment_file_photo(current, corpus):
+    """4lscb-met-guide-2018 71 (the carer's immediate safety plan: 'Take a photo of the child ... and
+    send this to the police if the child goes missing') and lincs-tc-2023 social-work-assessment ('a
+    photograph of the child be included in the social worker's file') are owed in different
+    situations; their 'Take' against 'should' was reported as a modality conflict. The guide's own
+    file photograph (82 'A recent or new photograph of the child should be included') is the match."""
+    assert _aligned(corpus, "4lscb-met-guide-2018", "duty-71-take-photo") == {"photograph-the-child-so-they-can-be-found"}
+    assert _aligned(corpus, "4lscb-met-guide-2018", "duty-82-recent-photograph") == {"take-a-photograph-of-the-child"}
+    assert _aligned(corpus, "lincs-tc-2023", "duty-social-work-assessment-photograph") == {"take-a-photograph-of-the-child"}
+    assert not _of(current, "modality", "take-a-photograph-of-the-child")
