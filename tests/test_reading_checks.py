@@ -242,3 +242,29 @@ def test_a_photo_for_the_police_if_the_child_goes_missing_is_not_the_assessment_
     assert _aligned(corpus, "4lscb-met-guide-2018", "duty-82-recent-photograph") == {"take-a-photograph-of-the-child"}
     assert _aligned(corpus, "lincs-tc-2023", "duty-social-work-assessment-photograph") == {"take-a-photograph-of-the-child"}
     assert not _of(current, "modality", "take-a-photograph-of-the-child")
+
+
+def test_initial_assessment_after_three_episodes_pairs_act_for_act(met_to_guide):
+    """4lscb-met-2013 5.3.1 and 4lscb-met-guide-2018 50: 'an Initial Assessment, incorporating a
+    return interview, will be undertaken' (3 absent or missing → 3 missing episodes in 90 days). The
+    diff set 2013's assessment against 2018's return interview and listed 2018's Initial Assessment
+    as added, although the sentence stands in both."""
+    pairs = [
+        (c.kind, c.before[1].split(";")[0].split(") ")[-1], c.after[1].split(";")[0].split(") ")[-1])
+        for c in met_to_guide
+        if c.area == "duty" and c.before and c.after and c.before[0] == "5.3.1" and c.after[0] == "50"
+    ]
+    assert sorted(p[1:] for p in pairs) == [
+        ("complete initial assessment", "complete initial assessment"),
+        ("conduct return interview", "conduct return interview"),
+    ]
+    assert not [c for c in met_to_guide if c.kind == "added" and c.after and c.after[0] == "50"]
+
+
+def test_guide_46_deciding_whether_to_hold_a_return_interview_is_not_the_72_hour_interview(every_version, corpus):
+    """4lscb-met-guide-2018 46 'The Local Authority is responsible for deciding whether a return
+    interview is conducted for each missing episode' was compared, as 'must', with 4lscb-met-2013
+    5.3.1 'their return interview should be conducted within a maximum of 72 hours', which the guide
+    keeps word for word in 47 ('should')."""
+    assert _aligned(corpus, "4lscb-met-guide-2018", "duty-46-decide-return-interview") == set()
+    assert not _of(every_version, "modality", "return-interview-after-missing-episode")
