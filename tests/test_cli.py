@@ -44,8 +44,7 @@ def test_list_json_names_every_bundled_protocol_with_its_revision():
 def test_the_light_protocol_list_gives_the_rows_of_the_full_load(corpus):
     """`list` reads the bundled corpus with pyoxigraph alone; it must say what the full
     rdflib load says, count for count."""
-    from protograph.corpus.catalogue import bundled_protocol_rows
-    from protograph.reports.protocol_summary import protocol_rows
+    from protograph.corpus.catalogue import bundled_protocol_rows, protocol_rows
 
     assert bundled_protocol_rows() == protocol_rows(corpus)
 

@@ -19,7 +19,7 @@ from protograph.cases.reading import read_any_case
 from protograph.cases.synthetic import caseload
 from protograph.checking.batch import validate_batch, validate_shapes
 from protograph.checking.direct import validate_chunk
-from protograph.checking.plan import compile_plan, load_checking_corpus
+from protograph.checking.plan import compile_plan, load_checking_corpus, plan_for
 from protograph.corpus.loader import RestoredCorpus, load_corpus
 from protograph.paths import data_dir, sources_dir
 
@@ -71,6 +71,7 @@ def test_a_pickled_plan_validates_a_chunk_without_the_corpus(corpus):
     )
     assert _everything(chunked) == _everything(validate_batch(corpus, cases, corpus.ids(), HOUR))
     assert restored.protocols == corpus.ids()
+    assert restored == plan == plan_for(protocols=corpus.ids()) == plan_for(protocols=corpus.ids())  # cold, warm
 
 
 def _corpus_copy(folder: Path) -> Path:
@@ -89,7 +90,7 @@ def test_the_cache_serves_a_warm_run_and_never_a_stale_protocol(tmp_path, monkey
     folder = _corpus_copy(tmp_path / "protocols")
     cold = load_checking_corpus([folder], bundled=False)
     assert not isinstance(cold, RestoredCorpus)
-    assert [p.name for p in (tmp_path / "cache").iterdir()][0].startswith("compiled-")
+    assert len(list((tmp_path / "cache").glob("compiled-*"))) == 1
     warm = load_checking_corpus([folder], bundled=False)
     assert isinstance(warm, RestoredCorpus)  # served from the cache ...
     assert _labels(warm) == _labels(cold)
@@ -112,7 +113,7 @@ def test_a_corrupt_cache_is_rebuilt_and_a_disabled_one_is_never_written(tmp_path
     monkeypatch.setenv("PROTOGRAPH_CACHE_DIR", str(cache))
     folder = _corpus_copy(tmp_path / "protocols")
     expected = _labels(load_checking_corpus([folder], bundled=False))
-    (written,) = cache.iterdir()
+    (written,) = cache.glob("compiled-*")
     for garbage in (b"", b"not a pickle", written.read_bytes()[:100]):
         written.write_bytes(garbage)
         rebuilt = load_checking_corpus([folder], bundled=False)
@@ -139,11 +140,13 @@ def test_the_cache_holds_no_case_data_and_gives_the_same_output(tmp_path):
     uncached = run(PROTOGRAPH_NO_CACHE="1")
     assert run(PROTOGRAPH_CACHE_DIR=str(cache)) == uncached  # cold: compiled and written
     assert run(PROTOGRAPH_CACHE_DIR=str(cache)) == uncached  # warm: restored
-    (written,) = cache.iterdir()
+    written = sorted(p.name.split("-")[0] for p in cache.iterdir())
+    assert written == ["compiled", "vocabulary"]
     assert "case-017" in uncached
-    content = written.read_bytes()
-    for marker in ("case-017", "2024-03-0"):  # the case id, and its events' dates
-        assert marker.encode() not in content
+    for path in cache.iterdir():
+        content = path.read_bytes()
+        for marker in ("case-017", "2024-03-0"):  # the case id, and its events' dates
+            assert marker.encode() not in content, path
     assert not (tmp_path / "home").exists()
 
 

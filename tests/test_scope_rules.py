@@ -22,7 +22,8 @@ import pytest
 from protograph.cases.reading import Case, Child, read_any_case, read_case, read_caseload
 from protograph.checking.compliance import outcomes
 from protograph.checking.deadlines import checkable_duties, not_checkable, obligations
-from protograph.checking.validation import generate_shapes, shape_iri, validate_case
+from protograph.checking.shapes import generate_shapes, shape_iri
+from protograph.checking.validation import validate_case
 from protograph.corpus.namespace import PG
 from support import run_protograph
 from test_validation_engine import CHECKS, START, _case, _trigger_events

@@ -94,6 +94,16 @@ def commands() -> list[tuple[str, list[str]]]:
     for a, b in VERSION_PAIRS:
         runs.append((f"graph-diff-{a}-{b}", ["graph", a, b, "--diff", "--output", "graph.html"]))
     runs.append(("graph-diff-one", ["graph", "4lscb-met-2013", "--diff", "--output", "graph.html"]))
+    for command in ("vocab", "timeline", "align", "sample-caseload"):
+        runs.append((f"help-{command}", [command, "--help"]))
+    for kind in ("events", "roles", "categories"):
+        for fmt in ("table", "markdown", "json"):
+            runs.append((f"vocab-{kind}-{fmt}", ["vocab", kind, "--format", fmt]))
+    runs.append(("timeline-herts", ["timeline", "herts-tc-2016", "--output", "timeline.html"]))
+    runs.append(("timeline-two", ["timeline", "herts-tc-2016", "lincs-tc-2023", "--output", "timeline.html"]))
+    for fmt in ("table", "json"):
+        runs.append((f"align-{fmt}", ["align", "--format", fmt]))
+    runs.append(("sample-caseload", ["sample-caseload", "5", "sample"]))
     return runs
 
 

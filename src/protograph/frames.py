@@ -1,6 +1,7 @@
 """The library API for notebooks: pandas DataFrames of findings, outcomes, the compliance
 matrix and timescales, a timeline plot of a case's events against its deadlines, and the
-board's question (who must do what, by when, after an event) as a table.
+board's question (who must do what, by when, after an event) as a table; and what the
+corpus commands list: the protocols and a protocol's coverage of its source text.
 
     from protograph import frames
     corpus = frames.load()
@@ -27,6 +28,7 @@ from .checking.compliance import outcomes as outcome_rows
 from .checking.deadlines import DEFAULT_IMMEDIATE_TOLERANCE
 from .corpus.loader import Corpus, load_corpus
 from .corpus.timescales import timescales as timescale_records
+from .reports.findings import FINDING_DUTY_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -134,14 +136,7 @@ def _with_review(rows: list[dict[str, object]], case: Case) -> list[dict[str, ob
 
 
 FINDING_COLUMNS = [
-    "protocol",
-    "version",
-    "provision",
-    "severity",
-    "severity_reason",
-    "status",
-    "recipient",
-    "duty_label",
+    *FINDING_DUTY_COLUMNS,
     "trigger",
     "trigger_at",
     "deadline",
@@ -246,6 +241,29 @@ def timescales(corpus: Corpus, protocols: str | list[str] | None = None) -> pd.D
     import pandas as pd
 
     return pd.DataFrame([t.as_row() for t in timescale_records(corpus, _protocols(corpus, protocols))])
+
+
+def protocols(corpus: Corpus) -> pd.DataFrame:
+    """The loaded protocol versions as `protograph list` shows them: id, title, issuer, date,
+    what each revises, how many duties and timescales it encodes, where it was read from."""
+    import pandas as pd
+
+    from .corpus.catalogue import PROTOCOL_COLUMNS, protocol_rows
+
+    return pd.DataFrame(protocol_rows(corpus), columns=PROTOCOL_COLUMNS)
+
+
+def coverage(corpus: Corpus, protocol: str, show_all: bool = True) -> pd.DataFrame:
+    """Every normative sentence of a protocol's source text with what of its encoding quotes
+    it (status encoded / explained / unexplained, the provisions, the cue that made it
+    normative), as `protograph coverage --all` lists them; ``show_all=False`` keeps the
+    unexplained ones."""
+    import pandas as pd
+
+    from .corpus.coverage import protocol_coverage
+
+    columns = ["line", "status", "cue", "provisions", "sentence", "note"]
+    return pd.DataFrame(protocol_coverage(corpus, protocol).records(show_all), columns=columns)
 
 
 def _wrap(text: str, width: int, lines: int) -> str:

@@ -80,6 +80,17 @@ def _rx(text: str) -> re.Pattern[str]:
     return re.compile(text, re.IGNORECASE)
 
 
+def _condition_limit(name: str, pattern: str, condition: str, unless: re.Pattern[str] | None = None) -> Limit:
+    """A limit that one condition of the duty's scope carries (``pg:condition cond:...``)."""
+    return Limit(
+        name,
+        _rx(pattern),
+        f"pg:condition cond:{condition}",
+        lambda c, t: condition in c.duty.conditions,
+        unless,
+    )
+
+
 LIMITS: tuple[Limit, ...] = (
     Limit(
         "trafficking",
@@ -111,19 +122,8 @@ LIMITS: tuple[Limit, ...] = (
             or c.duty.action == "accommodate-child"
         ),
     ),
-    Limit(
-        "UASC",
-        _rx(r"\bUASC\b|unaccompanied|asylum"),
-        "pg:condition cond:uasc",
-        lambda c, t: "uasc" in c.duty.conditions,
-    ),
-    Limit(
-        "foster care",
-        _rx(r"\bfoster"),
-        "pg:condition cond:foster-care",
-        lambda c, t: "foster-care" in c.duty.conditions,
-        unless=_rx(r"private(ly)?[- ]foster"),
-    ),
+    _condition_limit("UASC", r"\bUASC\b|unaccompanied|asylum", "uasc"),
+    _condition_limit("foster care", r"\bfoster", "foster-care", unless=_rx(r"private(ly)?[- ]foster")),
     Limit(
         "private fostering",
         _rx(r"private(ly)?[- ]foster"),
@@ -133,12 +133,7 @@ LIMITS: tuple[Limit, ...] = (
             or c.duty.action == "report-private-fostering"
         ),
     ),
-    Limit(
-        "residential care",
-        _rx(r"residential|children'?s home"),
-        "pg:condition cond:residential-care",
-        lambda c, t: "residential-care" in c.duty.conditions,
-    ),
+    _condition_limit("residential care", r"residential|children'?s home", "residential-care"),
     Limit(
         "consent",
         _rx(r"\bconsent"),
@@ -159,12 +154,7 @@ LIMITS: tuple[Limit, ...] = (
         "pg:includesAgeDisputed true",
         lambda c, t: c.duty.includes_age_disputed,
     ),
-    Limit(
-        "a disability",
-        _rx(r"disab"),
-        "pg:condition cond:disabled",
-        lambda c, t: "disabled" in c.duty.conditions,
-    ),
+    _condition_limit("a disability", r"disab", "disabled"),
     Limit(
         "children's social care or the MASH as the receiver of a referral",
         _rx(r"children'?s (?:social )?(?:care|services)|social care|\bMASH\b|multi[- ]agency safeguarding hub"),
@@ -190,35 +180,16 @@ LIMITS: tuple[Limit, ...] = (
         "a trigger or prior event police-protection",
         lambda c, t: "police-protection" in _events(c.duty),
     ),
-    Limit(
-        "an allocated social worker",
-        _rx(r"allocated social worker"),
-        "pg:condition cond:allocated-social-worker",
-        lambda c, t: "allocated-social-worker" in c.duty.conditions,
+    _condition_limit("an allocated social worker", r"allocated social worker", "allocated-social-worker"),
+    _condition_limit("an ICTA early adopter site", r"early adopter", "early-adopter-site"),
+    _condition_limit("parental responsibility", r"parental responsibility", "parental-responsibility"),
+    _condition_limit(
+        "an emergency protection order", r"emergency protection order|\bEPO\b", "emergency-protection-order"
     ),
-    Limit(
-        "an ICTA early adopter site",
-        _rx(r"early adopter"),
-        "pg:condition cond:early-adopter-site",
-        lambda c, t: "early-adopter-site" in c.duty.conditions,
-    ),
-    Limit(
-        "parental responsibility",
-        _rx(r"parental responsibility"),
-        "pg:condition cond:parental-responsibility",
-        lambda c, t: "parental-responsibility" in c.duty.conditions,
-    ),
-    Limit(
-        "an emergency protection order",
-        _rx(r"emergency protection order|\bEPO\b"),
-        "pg:condition cond:emergency-protection-order",
-        lambda c, t: "emergency-protection-order" in c.duty.conditions,
-    ),
-    Limit(
+    _condition_limit(
         "a language other than English",
-        _rx(r"interpret|first language|preferred language|English is not"),
-        "pg:condition cond:not-english-speaking",
-        lambda c, t: "not-english-speaking" in c.duty.conditions,
+        r"interpret|first language|preferred language|English is not",
+        "not-english-speaking",
     ),
     Limit(
         "repeated episodes",

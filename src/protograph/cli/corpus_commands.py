@@ -24,18 +24,11 @@ from .options import (
 @format_option()
 def list_command(corpus: CorpusSource, fmt: str) -> int:
     """List the loaded protocol versions."""
+    from ..corpus.catalogue import PROTOCOL_COLUMNS, protocol_list  # the bundled list without rdflib
     from ..reports.formats import render
 
-    if corpus.bundled_only:  # read without rdflib (see catalogue.py)
-        from ..corpus.catalogue import bundled_protocol_rows
-
-        rows = bundled_protocol_rows()
-    else:
-        from ..reports.protocol_summary import protocol_rows
-
-        rows = protocol_rows(corpus.load())
-    columns = ["id", "title", "issuer", "date", "revision_of", "duties", "timescales", "source"]
-    click.echo(render(rows, columns, fmt, wrap={"title": 40, "issuer": 30}))
+    rows = protocol_list(corpus.dirs, corpus.bundled)
+    click.echo(render(rows, PROTOCOL_COLUMNS, fmt, wrap={"title": 40, "issuer": 30}))
     return 0
 
 
@@ -62,29 +55,13 @@ def timescales_command(
     protocol_ids: str | None, endpoint: str | None, as_matrix: bool, output: Path | None, corpus: Any, fmt: str
 ) -> int:
     """List every timescale the protocols state: deadlines, risk windows and periods."""
-    from ..corpus.timescales import COLUMNS, EXTRA_COLUMNS, timescales
-    from ..reports.formats import render
+    from ..corpus.timescales import timescale_rows
+    from ..reports.timescale_report import render_timescales
 
     chosen = split_ids(protocol_ids, corpus)
-    server = connect(endpoint, corpus)
-    if server is not None:
-        from ..corpus.timescales import timescales_from
-
-        found = timescales_from(server, chosen or corpus.ids())
-    else:
-        found = timescales(corpus, chosen)
-    rows = [t.as_row() for t in found]
-    if as_matrix or fmt == "html":
-        from ..reports.policy import matrix_html, timescale_matrix
-
-        table, columns = timescale_matrix(rows, chosen or corpus.ids())
-        if fmt == "html":
-            emit(matrix_html(table, columns, "Timescales side by side"), output, f"{len(table)} rows")
-        else:
-            emit(render(table, columns, fmt, wrap={c: 24 for c in columns}), output, f"{len(table)} rows")
-        return 0
-    columns = COLUMNS + EXTRA_COLUMNS if fmt in ("json", "csv") else COLUMNS
-    emit(render(rows, columns, fmt, wrap={"what": 32, "quote": 60}), output, f"{len(rows)} timescales")
+    rows = timescale_rows(corpus, chosen, connect(endpoint, corpus))
+    text, what = render_timescales(rows, chosen or corpus.ids(), fmt, as_matrix)
+    emit(text, output, what)
     return 0
 
 
@@ -96,39 +73,12 @@ def timescales_command(
 @format_option()
 def coverage_command(protocol_id: str, show_all: bool, strict: bool, corpus: Any, fmt: str) -> int:
     """Show which normative sentences of a protocol's source text are encoded."""
-    from ..corpus.coverage import coverage, summary
-    from ..corpus.encoding_checks import source_text_for
-    from ..reports.formats import render
+    from ..corpus.coverage import protocol_coverage
+    from ..reports.coverage_report import render_coverage
 
-    info = corpus.info(protocol_id)
-    _, text = source_text_for(corpus.graph(protocol_id), info.path)
-    rows = coverage(corpus.graph(protocol_id), text)
-    counts = summary(rows, corpus.graph(protocol_id))
-    shown = [r for r in rows if show_all or r.status == "unexplained"]
-    records = [
-        {
-            "line": r.line,
-            "status": r.status,
-            "cue": r.cue,
-            "provisions": list(r.references),
-            "sentence": r.sentence,
-            "note": r.note,
-        }
-        for r in shown
-    ]
-    if fmt == "json":
-        import json
-
-        click.echo(
-            json.dumps({"protocol": protocol_id, "summary": counts, "sentences": records}, indent=2, ensure_ascii=False)
-        )
-    else:
-        columns = ["line", "status", "cue", "provisions", "sentence"]
-        if records:
-            click.echo(render(records, columns, fmt, wrap={"sentence": 90}))
-        line = ", ".join(f"{v} {k}" for k, v in counts.items())
-        click.echo(f"{protocol_id}: {line}")
-    return 1 if strict and counts["unexplained"] else 0
+    report = protocol_coverage(corpus, protocol_id)
+    click.echo(render_coverage(report, fmt, show_all))
+    return 1 if strict and report.counts["unexplained"] else 0
 
 
 @click.command("check")
@@ -137,19 +87,13 @@ def coverage_command(protocol_id: str, show_all: bool, strict: bool, corpus: Any
 def check_command(protocol_ids: tuple[str, ...], corpus: Any) -> int:
     """Check protocol encodings: shapes, shared terms, timescales, every quote against its source,
     and every limit a checkable duty's wording names against its structured scope."""
-    from ..checking.scope_limits import unstructured_limits
-    from ..corpus.encoding_checks import all_problems
+    from ..checking.protocol_checks import check_protocols
 
-    failed = False
-    for protocol_id in protocol_ids or corpus.ids():
-        info = corpus.info(protocol_id)
-        problems = [str(p) for p in all_problems(corpus.graph(protocol_id), corpus.ontology, info.path)]
-        problems += [f"scope: {u}" for u in unstructured_limits(corpus, protocol_id)]
-        for problem in problems:
-            click.echo(f"{info.path}: {problem}")
-        click.echo(f"{protocol_id}: {len(problems)} problem(s)")
-        failed = failed or bool(problems)
-    return 1 if failed else 0
+    passed = True
+    for checked in check_protocols(corpus, protocol_ids):  # each reported as soon as it is checked
+        click.echo("\n".join(checked.lines()))
+        passed = passed and checked.passed
+    return 0 if passed else 1
 
 
 @click.command("seraf")
@@ -192,14 +136,11 @@ def seraf_command(
 ) -> int:
     """Score a child's indicators with SERAF (4lscb-met-2013 Appendix 2) and give the category of risk."""
     from ..corpus.seraf import SerafInput, load_rules, score
-    from ..reports.formats import render
+    from ..reports.seraf_report import render_indicators, render_score
 
     rules = load_rules(corpus.graph(protocol_id))
     if list_indicators:
-        rows = [
-            {"list": kind, "id": ind.id, "indicator": ind.label} for kind, items in rules.lists.items() for ind in items
-        ]
-        click.echo(render(rows, ["list", "id", "indicator"], fmt, wrap={"indicator": 70}))
+        click.echo(render_indicators(rules, fmt))
         return 0
     result = score(
         rules,
@@ -212,18 +153,7 @@ def seraf_command(
             disabled=disabled,
         ),
     )
-    if fmt == "json":
-        import json
-
-        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
-    else:
-        rows = [{"rule": line.rule, "points": line.points, "provision": line.provision} for line in result.lines]
-        click.echo(render(rows, ["rule", "points", "provision"], fmt, wrap={"rule": 70}))
-        click.echo(f"SERAF score {result.total}: category {result.category} ({result.category_label})")
-        if result.actions:
-            click.echo(f"Associated actions: {result.actions}")
-        for note in result.notes:
-            click.echo(f"Note: {note}")
+    click.echo(render_score(result, fmt))
     return 0
 
 
@@ -235,9 +165,9 @@ def seraf_command(
 @corpus_options
 def shapes_command(protocol_id: str, output: Path | None, corpus: Any) -> int:
     """Write the SHACL shapes generated from a protocol's duties (Turtle)."""
-    from ..checking.validation import protocol_shapes
+    from ..checking.shapes import shapes_turtle
 
-    text = protocol_shapes(corpus, corpus.info(protocol_id).id).serialize(format="turtle")
+    text = shapes_turtle(corpus, protocol_id)
     if output is None:
         click.echo(text)
     else:

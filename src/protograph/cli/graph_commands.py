@@ -38,19 +38,9 @@ _page_output = click.option(
 def graph_command(protocol_ids: tuple[str, ...], output: Path, show_diff: bool, corpus: Corpus) -> int:
     """Draw who owes what to whom, by when: roles, duties, events, deadlines and forms of the
     chosen protocols as one interactive HTML page (filter by protocol; --diff colours changes)."""
-    from ..graphs.duty_graph import diff_sides, diff_status, duty_graph
-    from ..graphs.page import write_graph_html
+    from ..graphs.page import write_duty_graph_page
 
-    chosen = list(dict.fromkeys(protocol_ids))
-    if show_diff and len(chosen) != 2:
-        raise click.UsageError(f"--diff needs exactly two protocol ids (earlier, later), got {len(chosen)}")
-    for protocol_id in chosen:
-        corpus.info(protocol_id)  # an unknown id is one line naming it and the known ones
-    graph = duty_graph(corpus, chosen)
-    status = diff_status(corpus, graph, chosen[0], chosen[1]) if show_diff else None
-    sides = diff_sides(corpus, graph, chosen[0], chosen[1]) if show_diff else None
-    title = f"Duty graph: {chosen[0]} → {chosen[1]}" if show_diff else "Duty graph: " + ", ".join(chosen)
-    size = write_graph_html(graph, output, title, status, sides)
+    graph, size = write_duty_graph_page(corpus, protocol_ids, output, show_diff)
     click.echo(
         f"wrote {output} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} links, {size:,} bytes)", err=True
     )
@@ -60,6 +50,23 @@ def graph_command(protocol_ids: tuple[str, ...], output: Path, show_diff: bool, 
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
+def _event_type(ctx: click.Context, param: click.Parameter, event: str) -> str:
+    """--event: an event type id of the vocabulary."""
+    from ..cases.reading import event_type_ids
+
+    if event not in event_type_ids():
+        known = ", ".join(sorted(event_type_ids()))
+        raise click.BadParameter(f"unknown event type {event!r} (known: {known})", param_hint="--event")
+    return event
+
+
+def _date(ctx: click.Context, param: click.Parameter, produced: str | None) -> str | None:
+    """--produced: YYYY, YYYY-MM or YYYY-MM-DD."""
+    if produced is not None and not _DATE.fullmatch(produced):
+        raise click.BadParameter(f"{produced!r} is not a date (YYYY-MM-DD)", param_hint="--produced")
+    return produced
+
+
 @click.command("timeline")
 @click.argument("protocol_ids", metavar="ID [ID]", nargs=-1, required=True)
 @click.option(
@@ -67,6 +74,7 @@ _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
     "event",
     default="missing",
     show_default=True,
+    callback=_event_type,
     help="The event that starts things (missing, trafficking-suspected, referral, returned, ...); the page "
     "can switch to any other.",
 )
@@ -75,6 +83,7 @@ _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
     "--produced",
     "produced",
     metavar="DATE",
+    callback=_date,
     help="The date printed as 'produced' (YYYY-MM-DD; default: the newest protocol date of the corpus, so "
     "the page is the same bytes on every run).",
 )
@@ -85,20 +94,8 @@ def timeline_command(
     """When an event happens, who must do what, by when: lanes by role, columns by time after the
     event, a card per duty with its clause (click for the quote). Two ids: side by side, with
     what differs marked from the alignment of duties."""
-    from ..cases.reading import event_type_ids
-    from ..graphs.timeline import newest_date
-    from ..graphs.timeline_page import write_timeline_html
+    from ..graphs.timeline_page import write_timeline_page
 
-    chosen = list(dict.fromkeys(protocol_ids))
-    if len(chosen) > 2:
-        raise click.UsageError(f"timeline takes one or two protocol ids, got {len(chosen)}")
-    for protocol_id in chosen:
-        corpus.info(protocol_id)  # an unknown id is one line naming it and the known ones
-    if event not in event_type_ids():
-        known = ", ".join(sorted(event_type_ids()))
-        raise click.BadParameter(f"unknown event type {event!r} (known: {known})", param_hint="--event")
-    if produced is not None and not _DATE.fullmatch(produced):
-        raise click.BadParameter(f"{produced!r} is not a date (YYYY-MM-DD)", param_hint="--produced")
-    size = write_timeline_html(corpus, chosen, event, produced or newest_date(corpus), output)
+    size = write_timeline_page(corpus, protocol_ids, event, output, produced)
     click.echo(f"wrote {output} ({size:,} bytes)", err=True)
     return 0

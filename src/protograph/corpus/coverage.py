@@ -16,17 +16,25 @@ normative sentence is then:
 * ``unexplained`` — nothing quotes it: work left for the encoder.
 
 A provision quotes a sentence when the sentence lies inside one of the quote's fragments,
-or a fragment lies inside the sentence and is at least half of it (or 60 characters)."""
+or a fragment lies inside the sentence and is at least half of it (or 60 characters).
+
+``protocol_coverage`` gives one loaded protocol's rows and counts, read against its source
+text, as `protograph coverage` reports them (``ProtocolCoverage.as_dict`` is its JSON)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
+from .encoding_checks import source_text_for
 from .namespace import PG
 from .quotes import fragments, normalise
+
+if TYPE_CHECKING:
+    from .loader import Corpus
 
 NORMATIVE = re.compile(
     r"\b(must|should|shall|will|is to|are to|required|requires|requirement|needs? to|duty|duties|"
@@ -218,3 +226,39 @@ def summary(rows: list[CoverageRow], graph: Graph | None = None) -> dict[str, in
     if graph is not None:
         counts["not_checkable_duties"] = len(set(graph.subjects(PG.notCheckable, None)))
     return counts
+
+
+@dataclass(frozen=True)
+class ProtocolCoverage:
+    """One protocol's normative sentences with their coverage, and the counts of ``summary``."""
+
+    protocol: str
+    rows: list[CoverageRow]
+    counts: dict[str, int]
+
+    def records(self, show_all: bool = False) -> list[dict[str, object]]:
+        """The unexplained sentences (with ``show_all``, every normative one) as plain rows."""
+        return [
+            {
+                "line": r.line,
+                "status": r.status,
+                "cue": r.cue,
+                "provisions": list(r.references),
+                "sentence": r.sentence,
+                "note": r.note,
+            }
+            for r in self.rows
+            if show_all or r.status == "unexplained"
+        ]
+
+    def as_dict(self, show_all: bool = False) -> dict[str, object]:
+        """The JSON of `protograph coverage`: the protocol, the counts and the sentences shown."""
+        return {"protocol": self.protocol, "summary": self.counts, "sentences": self.records(show_all)}
+
+
+def protocol_coverage(corpus: Corpus, protocol_id: str) -> ProtocolCoverage:
+    """The coverage of one loaded protocol's normative sentences, read against its source text."""
+    graph = corpus.graph(protocol_id)
+    _, text = source_text_for(graph, corpus.info(protocol_id).path)
+    rows = coverage(graph, text)
+    return ProtocolCoverage(protocol_id, rows, summary(rows, graph))

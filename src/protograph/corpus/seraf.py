@@ -199,6 +199,13 @@ def load_rules(graph: Graph) -> SerafRules:
     return SerafRules(tool, lists, sorted(rules, key=form_order), sorted(bands, key=lambda b: b.min_score))
 
 
+def indicator_rows(rules: SerafRules) -> list[dict[str, str]]:
+    """Every indicator of every SERAF list: the list, the indicator's id and its wording."""
+    return [
+        {"list": kind, "id": ind.id, "indicator": ind.label} for kind, items in rules.lists.items() for ind in items
+    ]
+
+
 def _check_ids(rules: SerafRules, name: str, ids: frozenset[str]) -> None:
     known = {i.id for i in rules.lists.get(name, [])}
     unknown = sorted(ids - known)

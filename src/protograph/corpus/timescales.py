@@ -129,6 +129,16 @@ def timescales_from(engine: object, protocols: list[str]) -> list[Timescale]:
     return sorted(_distinct_windows(rows), key=lambda t: (t.protocol, reference_key(t.provision), t.id, t.quote))
 
 
+def timescale_rows(corpus: Corpus, protocols: list[str] | None = None, engine: object | None = None) -> list[dict]:
+    """Every timescale of the chosen protocols (all when None) as plain rows: from the embedded
+    corpus, or with ``engine`` (a SPARQL endpoint the corpus is loaded into) as it answers."""
+    if engine is not None:
+        found = timescales_from(engine, protocols or corpus.ids())
+    else:
+        found = timescales(corpus, protocols)
+    return [t.as_row() for t in found]
+
+
 def _distinct_windows(rows: list[Timescale]) -> list[Timescale]:
     """Drop a threshold's counting window where the encoding also states that window as a
     pg:CountingWindow of its own (same protocol, clause and length): one row a window."""

@@ -23,10 +23,15 @@ import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
+from ..errors import InputError
 from ..guard.output_files import write_output
+
+if TYPE_CHECKING:
+    from ..corpus.loader import Corpus
 
 VIS_VERSION = "9.1.2"
 
@@ -334,10 +339,36 @@ def write_graph_html(
     sides: dict[str, list[str]] | None = None,
 ) -> int:
     """Write the page to ``path`` (UTF-8) and return its size in bytes."""
-    page = render_graph_html(graph, title, status, sides=sides)
+    return write_page(path, render_graph_html(graph, title, status, sides=sides))
+
+
+def write_page(path: Path, page: str) -> int:
+    """Write one page to ``path`` as UTF-8 (never over an input; atomic) and return its size in bytes."""
     data = page.encode("utf-8")
-    write_output(Path(path), data)  # never over an input; atomic
+    write_output(Path(path), data)
     return len(data)
+
+
+def write_duty_graph_page(
+    corpus: Corpus, protocol_ids: list[str] | tuple[str, ...], path: Path, show_diff: bool = False
+) -> tuple[nx.DiGraph, int]:
+    """Build the duty graph of the chosen protocols (each named once) and write its page to
+    ``path``; with ``show_diff``, exactly two ids (earlier, later) and nodes coloured by what
+    changed between them. Returns the graph and the page's size in bytes."""
+    from .duty_graph import diff_sides, diff_status, duty_graph
+
+    chosen = list(dict.fromkeys(protocol_ids))
+    if show_diff and len(chosen) != 2:
+        raise InputError(f"--diff needs exactly two protocol ids (earlier, later), got {len(chosen)}")
+    for protocol_id in chosen:
+        corpus.info(protocol_id)  # an unknown id is one line naming it and the known ones
+    graph = duty_graph(corpus, chosen)
+    if not show_diff:
+        return graph, write_graph_html(graph, path, "Duty graph: " + ", ".join(chosen))
+    a, b = chosen
+    status = diff_status(corpus, graph, a, b)
+    sides = diff_sides(corpus, graph, a, b)
+    return graph, write_graph_html(graph, path, f"Duty graph: {a} → {b}", status, sides)
 
 
 _PAGE_CSS = """
@@ -686,7 +717,9 @@ _PAGE_JS = r"""
 })();
 """
 
-_TEMPLATE = """<!DOCTYPE html>
+# The start of every offline page (this one and timeline_page's): the Content-Security-Policy
+# that forbids every remote load, the title and the first style sheet.
+PAGE_HEAD = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -694,7 +727,11 @@ _TEMPLATE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>{css}</style>
-<style>{page_css}</style>
+"""
+
+_TEMPLATE = (
+    PAGE_HEAD
+    + """<style>{page_css}</style>
 </head>
 <body>
 <header class="page">
@@ -746,3 +783,4 @@ an event or a role to list its duties. Hover for a summary.</p>
 </body>
 </html>
 """
+)

@@ -4,7 +4,7 @@ by when?" as one self-contained HTML page.
 Plain HTML, CSS and a little vanilla JavaScript: no library, no CDN, no request of any kind (a
 Content-Security-Policy forbids them). The page carries every starting event of the chosen
 protocols, so a select switches between them without regenerating it. Data goes in as JSON
-inside a non-executable script block (render_graph.script_json), the few strings written into
+inside a non-executable script block (page.script_json), the few strings written into
 the HTML itself are escaped, and the script writes text with textContent only. Print styles
 give one protocol an A4 landscape page with its title, version date and the date produced.
 The output is the same bytes for the same corpus, event and --produced date."""
@@ -14,9 +14,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..corpus.loader import Corpus
-from ..guard.output_files import write_output
-from .page import CSP, _e, script_json
-from .timeline import COLUMNS, event_label, event_question, has_alignment, starting_events, timeline
+from ..errors import InputError
+from .page import CSP, PAGE_HEAD, _e, script_json, write_page
+from .timeline import (
+    COLUMNS,
+    event_label,
+    event_question,
+    has_alignment,
+    newest_date,
+    starting_events,
+    timeline,
+)
 
 
 def timeline_data(corpus: Corpus, protocols: list[str], event: str, produced: str) -> dict[str, object]:
@@ -73,9 +81,21 @@ def render_timeline_html(corpus: Corpus, protocols: list[str], event: str, produ
 
 def write_timeline_html(corpus: Corpus, protocols: list[str], event: str, produced: str, path: Path) -> int:
     """Write the page to ``path`` (UTF-8) and return its size in bytes."""
-    page = render_timeline_html(corpus, protocols, event, produced).encode("utf-8")
-    write_output(Path(path), page)  # never over an input; atomic
-    return len(page)
+    return write_page(path, render_timeline_html(corpus, protocols, event, produced))
+
+
+def write_timeline_page(
+    corpus: Corpus, protocol_ids: list[str] | tuple[str, ...], event: str, path: Path, produced: str | None = None
+) -> int:
+    """Write the timeline page of one protocol, or of two side by side (each id named once),
+    after ``event``; ``produced`` defaults to the newest protocol date of the corpus, so the
+    page is the same bytes on every run. Returns its size in bytes."""
+    chosen = list(dict.fromkeys(protocol_ids))
+    if len(chosen) > 2:
+        raise InputError(f"timeline takes one or two protocol ids, got {len(chosen)}")
+    for protocol_id in chosen:
+        corpus.info(protocol_id)  # an unknown id is one line naming it and the known ones
+    return write_timeline_html(corpus, chosen, event, produced or newest_date(corpus), path)
 
 
 def _compare_note(corpus: Corpus, protocols: list[str]) -> str:
@@ -318,15 +338,9 @@ _SCRIPT = r"""
 })();
 """
 
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{css}</style>
-</head>
+_TEMPLATE = (
+    PAGE_HEAD
+    + """</head>
 <body>
 <header class="page">
 <h1 id="question">Who must do what, by when?</h1>
@@ -349,3 +363,4 @@ Click a card (or press Enter on it) to read the protocol's own words.</p>
 </body>
 </html>
 """
+)

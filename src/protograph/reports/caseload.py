@@ -18,6 +18,7 @@ from ..checking.in_force import IN_FORCE, ordered_by_line, standing_at, versions
 from ..checking.validation import CaseResult, describe_delay
 from ..corpus.loader import Corpus
 from .explain import ReviewDates, status_label
+from .findings import VERSION_COLUMNS as _VERSION_COLUMNS  # the same columns as the findings report
 from .formats import render
 
 COLUMNS = [
@@ -356,9 +357,6 @@ def render_report(
     parts.append("\n## Legend\n" if markdown else "\nLegend")
     parts.append(legend_text() if markdown else render(legend_rows(), LEGEND_COLUMNS, "table", wrap={"meaning": 80}))
     return "\n".join(parts)
-
-
-_VERSION_COLUMNS = ["protocol", "line", "area", "in_force_from", "dated", "superseded_by"]
 
 
 def _version_rows(corpus: Corpus | None, protocols: list[str]) -> list[dict[str, object]]:

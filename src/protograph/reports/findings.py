@@ -32,8 +32,9 @@ from .explain import (
 )
 from .formats import render
 
-FINDING_COLUMNS = [
-    "case",
+# Which duty of which protocol a finding is about and how serious it is, in the order every
+# findings table shows them (the findings report here, ``frames.findings`` in notebooks).
+FINDING_DUTY_COLUMNS = [
     "protocol",
     "version",
     "provision",
@@ -42,11 +43,8 @@ FINDING_COLUMNS = [
     "status",
     "recipient",
     "duty_label",
-    "trigger_at",
-    "deadline",
-    "actual",
-    "how_late",
 ]
+FINDING_COLUMNS = ["case", *FINDING_DUTY_COLUMNS, "trigger_at", "deadline", "actual", "how_late"]
 # The fields of each finding of the JSON output (finding_row), in its order.
 FINDING_FIELDS = [
     "case",

@@ -1,49 +1,20 @@
-"""Readable summaries of the corpus: the protocol list and one protocol's duties by role."""
+"""A readable summary of one protocol (`protograph show`): what it encodes (counted by
+``corpus.catalogue.fact_counts``), and its duties by role with deadlines and clauses."""
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
 
-from rdflib import RDF, Graph
+from rdflib import Graph
 from rdflib.namespace import PROV
 
-from ..corpus.catalogue import FACT_KINDS
+from ..corpus.catalogue import fact_counts
 from ..corpus.duties import Duty, duties, modality_rank
 from ..corpus.loader import Corpus
-from ..corpus.namespace import COND, PG
+from ..corpus.namespace import COND
 from ..corpus.terms import label, short_id
 from .formats import render
-
-
-def fact_counts(graph: Graph) -> dict[str, int]:
-    """How many facts of each kind a protocol graph encodes."""
-    return {
-        name: len({s for c in classes for s in graph.subjects(RDF.type, PG[c])}) for name, classes in FACT_KINDS.items()
-    }
-
-
-def protocol_rows(corpus: Corpus) -> list[dict[str, object]]:
-    """One row a loaded protocol: id, title, issuer, date, what it revises, counts."""
-    rows = []
-    for protocol_id in corpus.ids():
-        info = corpus.info(protocol_id)
-        graph = corpus.graph(protocol_id)
-        previous = graph.value(info.iri, PROV.wasRevisionOf)
-        counts = fact_counts(graph)
-        rows.append(
-            {
-                "id": protocol_id,
-                "title": info.title,
-                "issuer": info.issuer,
-                "date": info.date,
-                "revision_of": short_id(previous) if previous is not None else "",
-                "duties": counts["duties"],
-                "timescales": counts["timescales"],
-                "source": "bundled" if info.bundled else str(info.path),
-            }
-        )
-    return rows
 
 
 def duties_by_role(corpus: Corpus, protocol_id: str) -> dict[str, list[Duty]]:
