@@ -148,77 +148,27 @@ def validate_command(
     CASES are case files (YAML, or Turtle, RDF/XML or JSON-LD), folders of them, or folders holding events.csv
     (+ children.csv).
     Exit status: 0 no violations (warnings and information allowed), 1 violations, 2 bad input."""
-    import time
+    from ..reports.caseload_run import UsageProblem, ValidateRequest, run_validate
 
-    from ..cases.reading import Caseload, parse_time
-    from ..guard.output_files import output_file
-    from ..reports.caseload_run import DEFAULT_CHUNK_CASES, RunOptions, available_cores, validate_caseload
-
-    if salt_file is not None and not pseudonymise:
-        raise click.UsageError("--salt-file is used only with --pseudonymise")
-    if pseudonymise:
-        from ..cases.pseudonymise import salt_from
-
-        salt = salt_from(salt_file)
-    if not report and fmt in ("csv", "html"):
-        raise click.UsageError(f"--format {fmt} is for the caseload report: add --report")
-    tolerance_value = _parse_tolerance(tolerance)
-    when = parse_time(as_of, None, None, "--as-of") if as_of else None
-    started = time.perf_counter()
-    caseload = Caseload(cases, when)  # every row checked now, so that bad case input fails at once
-    notes = caseload.notes
-    if pseudonymise and notes:  # the note names case ids and files: personal data
-        notes = [f"{len(notes)} case id(s) are shared by several files: each file is checked under its own id"]
-    for note in notes:
-        click.echo(f"protograph: note: {note}", err=True)
-    if pseudonymise:  # before validation, so no output of any format can show an original id
-        from ..cases.pseudonymise import pseudonymise_cases
-
-        caseload = Caseload.of(pseudonymise_cases(caseload.all(), salt))
-    scanned = time.perf_counter() - started
-    started = time.perf_counter()
-    corpus = corpus.load_for_checking()  # after the cases, so that bad case input fails at once
-    in_force = protocol_id == "in-force"
-    protocols = corpus.ids() if protocol_id in ("all", "in-force") else [corpus.info(protocol_id).id]
-    if area is not None:
-        from ..checking.in_force import select_area
-
-        in_area = select_area(corpus, area)
-        protocols = [p for p in protocols if p in in_area]
-        if not protocols:
-            raise click.UsageError(f"--area {area} holds none of the protocols asked for ({protocol_id})")
-    server = connect(endpoint, corpus)
-    loaded_seconds = time.perf_counter() - started
-    if show_matrix is None:
-        show_matrix = protocol_id in ("all", "in-force") and fmt != "json" and len(caseload) <= 5
-    options = RunOptions(
-        protocols=tuple(protocols),
-        tolerance=tolerance_value,
-        fmt=fmt,
-        report=report,
-        with_matrix=bool(show_matrix) and not report,
-        in_force=in_force,
-        engine="batch" if server is not None else engine,
+    request = ValidateRequest(
+        tuple(cases), protocol_id, area, as_of, _parse_tolerance(tolerance), report, fmt, show_matrix, engine
     )
-    with output_file(output) as out:
-        summary = validate_caseload(
-            corpus,
-            caseload,
-            options,
-            out,
-            jobs=jobs or available_cores(),
-            chunk_cases=chunk_cases or DEFAULT_CHUNK_CASES,
+    try:
+        summary = run_validate(
+            request,
+            corpus.load_for_checking,
+            output,
+            pseudonymise=pseudonymise,
+            salt_file=salt_file,
+            jobs=jobs,
+            chunk_cases=chunk_cases,
             progress=not quiet,
-            endpoint=server,
+            connect=lambda loaded: connect(endpoint, loaded),
+            say=lambda line: click.echo(line, err=True),
+            profile_phases=profile_phases,
         )
-    if output is not None:
-        from ..errors import printable
-
-        click.echo(f"wrote {printable(str(output))} ({summary.cases} cases)", err=True)
-    if profile_phases:
-        phases = {"read": scanned + summary.phases["read"], "load corpus": loaded_seconds}  # type: ignore[index]
-        phases.update({k: v for k, v in summary.phases.items() if k != "read"})  # type: ignore[union-attr]
-        click.echo("protograph: phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()), err=True)
+    except UsageProblem as problem:
+        raise click.UsageError(str(problem)) from None
     return 1 if summary.violations else 0
 
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import IO, Any
 
 from ..cases.reading import Case, Caseload
@@ -261,4 +262,117 @@ def validate_caseload(
     if summary.cases != total:  # pragma: no cover - a reader that lost cases is a bug, not bad input
         raise InputError(f"read {summary.cases} of {total} cases")
     summary.phases = phases
+    return summary
+
+
+# --- the validate command, as a library call --------------------------------------------------
+
+
+class UsageProblem(ValueError):
+    """Options that do not go together (the command shows it as a usage error)."""
+
+
+@dataclass(frozen=True)
+class ValidateRequest:
+    """What ``protograph validate`` was asked: the caseload paths, the protocols, the output."""
+
+    paths: tuple[Path, ...]
+    protocol_id: str = "all"
+    area: str | None = None
+    as_of: str | None = None
+    tolerance: timedelta = DEFAULT_IMMEDIATE_TOLERANCE
+    report: bool = False
+    fmt: str = "table"
+    show_matrix: bool | None = None
+    engine: str | None = None
+
+
+def run_validate(
+    request: ValidateRequest,
+    load_corpus: Callable[[], Corpus],
+    output: Path | None = None,
+    *,
+    pseudonymise: bool = False,
+    salt_file: Path | None = None,
+    jobs: int | None = None,
+    chunk_cases: int | None = None,
+    progress: bool = False,
+    connect: Callable[[Corpus], Any] = lambda corpus: None,
+    say: Callable[[str], None] = lambda line: None,
+    profile_phases: bool = False,
+) -> RunSummary:
+    """``protograph validate``: read the caseload (every row checked before the corpus loads, so
+    bad input fails at once), load the corpus (``load_corpus``) and choose the protocols, then
+    validate and write the output to ``output`` (stdout when None) through a temporary file, so
+    that a fault found late leaves no output. ``say`` receives the lines for stderr (notes on
+    shared case ids, where the output went, phase times); ``connect`` gives the SPARQL endpoint
+    for a loaded corpus, or None. Raises UsageProblem for options that do not go together."""
+    from ..cases.reading import parse_time
+    from ..errors import printable
+    from ..guard.output_files import output_file
+
+    if salt_file is not None and not pseudonymise:
+        raise UsageProblem("--salt-file is used only with --pseudonymise")
+    if pseudonymise:
+        from ..cases.pseudonymise import salt_from
+
+        salt = salt_from(salt_file)
+    if not request.report and request.fmt in ("csv", "html"):
+        raise UsageProblem(f"--format {request.fmt} is for the caseload report: add --report")
+    when = parse_time(request.as_of, None, None, "--as-of") if request.as_of else None
+    started = time.perf_counter()
+    caseload = Caseload(request.paths, when)
+    notes = caseload.notes
+    if pseudonymise and notes:  # the note names case ids and files: personal data
+        notes = [f"{len(notes)} case id(s) are shared by several files: each file is checked under its own id"]
+    for note in notes:
+        say(f"protograph: note: {note}")
+    if pseudonymise:  # before validation, so no output of any format can show an original id
+        from ..cases.pseudonymise import pseudonymise_cases
+
+        caseload = Caseload.of(pseudonymise_cases(caseload.all(), salt))
+    scanned = time.perf_counter() - started
+    started = time.perf_counter()
+    corpus = load_corpus()  # after the cases, so that bad case input fails at once
+    protocol_id = request.protocol_id
+    in_force = protocol_id == "in-force"
+    protocols = corpus.ids() if protocol_id in ("all", "in-force") else [corpus.info(protocol_id).id]
+    if request.area is not None:
+        from ..checking.in_force import select_area
+
+        in_area = select_area(corpus, request.area)
+        protocols = [p for p in protocols if p in in_area]
+        if not protocols:
+            raise UsageProblem(f"--area {request.area} holds none of the protocols asked for ({protocol_id})")
+    server = connect(corpus)
+    loaded_seconds = time.perf_counter() - started
+    show_matrix = request.show_matrix
+    if show_matrix is None:
+        show_matrix = protocol_id in ("all", "in-force") and request.fmt != "json" and len(caseload) <= 5
+    options = RunOptions(
+        protocols=tuple(protocols),
+        tolerance=request.tolerance,
+        fmt=request.fmt,
+        report=request.report,
+        with_matrix=bool(show_matrix) and not request.report,
+        in_force=in_force,
+        engine="batch" if server is not None else request.engine,
+    )
+    with output_file(output) as out:
+        summary = validate_caseload(
+            corpus,
+            caseload,
+            options,
+            out,
+            jobs=jobs or available_cores(),
+            chunk_cases=chunk_cases or DEFAULT_CHUNK_CASES,
+            progress=progress,
+            endpoint=server,
+        )
+    if output is not None:
+        say(f"wrote {printable(str(output))} ({summary.cases} cases)")
+    if profile_phases:
+        phases = {"read": scanned + summary.phases["read"], "load corpus": loaded_seconds}  # type: ignore[index]
+        phases.update({k: v for k, v in summary.phases.items() if k != "read"})  # type: ignore[union-attr]
+        say("protograph: phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()))
     return summary
