@@ -99,18 +99,22 @@ def test_deadline_in_one_and_none_in_the_other(corpus):
     assert sides["herts-tc-2016"].value == "no timescale"
 
 
-def test_scope_consent_asked_in_one_text_is_a_risk_in_the_other(corpus):
+def test_consent_asked_in_4lscb_met_guide_2018_104_is_forgone_where_a_risk_in_herts_tc_2016_8_1(corpus):
     sides, conflict = _one(
-        conflicts(corpus, ["4lscb-met-guide-2018", "herts-tc-2016"], ["scope"]),
-        "scope",
+        conflicts(corpus, ["4lscb-met-guide-2018", "herts-tc-2016"], ["consent"]),
+        "consent",
         "seek-parents-consent-to-a-referral",
     )
     assert sides["4lscb-met-guide-2018"].provision == "104" and sides["herts-tc-2016"].provision == "8.1"
-    assert "put the child at further risk" in sides["herts-tc-2016"].value
-    assert "with no exception" in sides["4lscb-met-guide-2018"].value
+    assert "put the child at further risk" in sides["herts-tc-2016"].quote
+    assert "ask for consent" in sides["4lscb-met-guide-2018"].quote
+    assert "not where seeking it could put the child at further risk" in sides["herts-tc-2016"].value
+    assert (
+        conflict.summary.startswith("4LSCB") and " 104 says " in conflict.summary and " 8.1 says " in conflict.summary
+    )
 
 
-def test_required_against_forbidden(corpus):
+def test_4lscb_ctp_2011_8_2_forbids_direct_calls_home_where_herts_tc_2016_8_4_helps_contact_with_family(corpus):
     sides, _ = _one(
         conflicts(corpus, ["4lscb-ctp-2011", "herts-tc-2016"], ["forbidden"]),
         "forbidden",
@@ -120,6 +124,46 @@ def test_required_against_forbidden(corpus):
     assert (
         sides["herts-tc-2016"].provision == "8.4" and "get in touch with their family" in sides["herts-tc-2016"].quote
     )
+
+
+def test_4lscb_ctp_2011_involves_immigration_from_the_outset_lincs_tc_2023_only_after_protection(corpus):
+    sides, conflict = _one(
+        conflicts(corpus, ["4lscb-ctp-2011", "lincs-tc-2023"], ["order"]),
+        "order",
+        "involve-immigration-authorities-in-decisions",
+    )
+    assert sides["4lscb-ctp-2011"].provision == "12.4" and "from the outset" in sides["4lscb-ctp-2011"].quote
+    assert "only when the child's need for protection from harm has been addressed" in sides["lincs-tc-2023"].quote
+    assert "from the outset" in sides["4lscb-ctp-2011"].value and "only once" in sides["lincs-tc-2023"].value
+
+
+def test_opposed_positions_come_from_the_data_and_not_the_wording(corpus):
+    # the same facts without the position statements: no forbidden, consent or order conflict
+    from protograph.comparing.positions import clashes, statements
+    from protograph.corpus.namespace import PG
+
+    chosen = ["4lscb-ctp-2011", "4lscb-met-guide-2018", "herts-tc-2016", "lincs-tc-2023"]
+    assert {(s.protocol, s.provision) for s in statements(corpus, chosen)} >= {
+        ("4lscb-ctp-2011", "8.2"),
+        ("herts-tc-2016", "8.4"),
+        ("4lscb-met-guide-2018", "104"),
+        ("herts-tc-2016", "8.1"),
+    }
+    stripped = load_corpus()
+    for protocol_id in chosen:
+        graph = stripped.graph(protocol_id)
+        for node in list(graph.subjects(PG.takesPosition, None)):
+            graph.remove((node, None, None))
+    assert clashes(stripped, chosen) == []
+    assert not [c for c in conflicts(stripped, chosen) if c.kind in ("forbidden", "consent", "order")]
+
+
+def test_placements_in_4lscb_ctp_2011_11_3_and_4lscb_met_2013_5_6_1_agree(corpus):
+    # "not appropriate ... in Hostels or Supported Lodgings" and "placements with carers who have
+    # experience": one text forbids a kind of placement, the other requires another; not one
+    # text forbidding what the other requires (the old wording rule said it was)
+    found = conflicts(corpus, ["4lscb-ctp-2011", "4lscb-met-2013"], ["forbidden"])
+    assert not [c for c in found if c.obligation == "place-the-child-with-skilled-carers"]
 
 
 def test_prohibition_restating_the_obligation_is_not_required_against_forbidden(corpus):
@@ -178,7 +222,9 @@ def test_report_ranks_disagreements_before_absent_with_a_plain_sentence(corpus):
         for internal in ("PT48H", "PT0S", "child-safeguarded", "(RiskWindow)", "mustNot"):
             assert internal not in conflict.summary
     first = found[0]
-    assert first.kind != "absent" and "(20" in first.summary
+    assert first.kind != "absent"
+    for side in first.sides:  # each protocol by its short title, its id beside it
+        assert f"{corpus.info(side.protocol).short_title} ({side.protocol})" in first.summary
 
 
 # ------------------------------------------------------------------ read against the source texts
@@ -254,3 +300,101 @@ def test_align_command_lists_nothing_left_to_align():
 def test_loader_is_unaffected_without_alignment_files(tmp_path):
     corpus = load_corpus()
     assert corpus.graph("lincs-tc-2023")
+
+
+def test_steps_ordered_differently_by_their_deadlines_are_an_order_conflict(corpus):
+    # 4lscb-met-guide-2018 after a return: safe and well check (45, immediately) before the return
+    # interview (47, 72 hours). A text giving the interview 24 hours and the check 48 hours after
+    # the same event puts the two steps the other way round; one giving the same order does not.
+    from dataclasses import replace
+
+    from protograph.comparing.alignment import obligations
+    from protograph.comparing.by_obligation import aligned_duties, first_steps, order_findings
+
+    guide = aligned_duties(corpus, ["4lscb-met-guide-2018"])
+    steps = first_steps(guide)[("4lscb-met-guide-2018", "returned")]
+    check, interview = (
+        steps["safe-and-well-check-when-a-missing-child-returns"],
+        steps["return-interview-after-missing-episode"],
+    )
+    assert check.deadline.immediate and interview.deadline.max == "PT72H"
+
+    def other(duty, hours):
+        deadline = replace(duty.deadline, min=f"PT{hours}H", max=f"PT{hours}H", immediate=False)
+        return replace(duty, protocol="other-protocol", deadline=deadline)
+
+    for check_hours, interview_hours, conflicting in ((48, 24, True), (24, 48, False), (24, 24, False)):
+        by_obligation = {
+            oid: {**by_protocol, "other-protocol": [other(steps[oid], h)]}
+            for oid, by_protocol, h in (
+                (
+                    "safe-and-well-check-when-a-missing-child-returns",
+                    guide["safe-and-well-check-when-a-missing-child-returns"],
+                    check_hours,
+                ),
+                (
+                    "return-interview-after-missing-episode",
+                    guide["return-interview-after-missing-episode"],
+                    interview_hours,
+                ),
+            )
+        }
+        found = order_findings(by_obligation, obligations(corpus))
+        assert bool(found) == conflicting, (check_hours, interview_hours, found)
+        if found:
+            (finding,) = found
+            sides = {protocol: (duty, words) for duty, protocol, words in finding.sides}
+            assert sides["4lscb-met-guide-2018"][0].provision == "45"
+            listed = obligations(corpus)
+            check_label = listed["safe-and-well-check-when-a-missing-child-returns"].label
+            interview_label = listed["return-interview-after-missing-episode"].label
+            assert (
+                sides["4lscb-met-guide-2018"][1] == f"{check_label} (immediately) before {interview_label} (72 hours)"
+            )
+            assert sides["other-protocol"][1] == f"{interview_label} (24 hours) before {check_label} (48 hours)"
+
+
+def test_no_two_real_protocols_order_the_same_steps_differently_by_deadline(corpus):
+    # Read against the texts: after one event, no two protocols give deadlines to the same two
+    # obligations (the only stated order that differs is 4lscb-ctp-2011 12.4 against lincs-tc-2023,
+    # a position: test above). This pins that the deadline rule claims no order the texts lack.
+    from protograph.comparing.alignment import obligations
+    from protograph.comparing.by_obligation import aligned_duties, order_findings
+
+    assert order_findings(aligned_duties(corpus, corpus.ids()), obligations(corpus)) == []
+
+
+def test_time_kind_qualifying_period_against_a_deadline_for_the_national_missing_persons_bureau():
+    # Read against the texts, no two protocols give one obligation different kinds of time
+    # expression: 4lscb-met-2013 5.2 and 4lscb-met-guide-2018 97 both send details of a child
+    # "missing more than 24 hours" (a qualifying period: nothing is due before it has passed).
+    # An encoding reading 97 as "within 24 hours" (a deadline) is a time-kind conflict, not a
+    # deadline against "no timescale".
+    from rdflib import RDF, URIRef
+
+    from protograph.corpus.namespace import PG
+
+    pair = ["4lscb-met-2013", "4lscb-met-guide-2018"]
+    real = load_corpus()
+    assert not [
+        c for c in conflicts(real, pair, ["time-kind"]) if c.obligation == "notify-the-national-missing-persons-bureau"
+    ]
+    misread = load_corpus()
+    graph = misread.graph("4lscb-met-guide-2018")
+    base = "https://w3id.org/protograph/protocol/4lscb-met-guide-2018/"
+    duty, period = URIRef(base + "duty-97-notify-national-bureau"), URIRef(base + "ts-97-missing-more-than-24h")
+    assert (period, RDF.type, PG.QualifyingPeriod) in graph
+    graph.remove((duty, PG.timescale, period))
+    graph.remove((period, RDF.type, PG.QualifyingPeriod))
+    graph.add((duty, PG.deadline, period))
+    graph.add((period, RDF.type, PG.Deadline))
+    found = conflicts(misread, pair, ["time-kind", "deadline"])
+    sides, conflict = _one(found, "time-kind", "notify-the-national-missing-persons-bureau")
+    assert sides["4lscb-met-2013"].provision == "5.2" and "missing more than 24 hours" in sides["4lscb-met-2013"].quote
+    assert (
+        sides["4lscb-met-2013"].value.startswith("a qualifying period")
+        and sides["4lscb-met-guide-2018"].value == "a deadline"
+    )
+    assert not [
+        c for c in found if c.kind == "deadline" and c.obligation == "notify-the-national-missing-persons-bureau"
+    ]

@@ -211,5 +211,35 @@ def test_diff_command_gives_changes_with_clauses_and_quotes_on_both_sides_in_jso
     assert "48 hours of safeguarding" in before["quote"] and "24 hours of entering the UK" in after["quote"]
     as_markdown = subprocess.run([*args, "--format", "markdown"], capture_output=True, text=True, timeout=300)
     assert as_markdown.stdout.startswith(
-        "# Changes from 4LSCB Child Trafficking Protocol (2011) to 4LSCB Missing, Exploited and Trafficked Children Protocol (2013)"
+        "# Changes from 4LSCB Child Trafficking Protocol 2011 to 4LSCB Missing, Exploited and Trafficked Protocol 2013"
     )
+
+
+def test_every_bundled_protocol_has_a_short_title_used_with_its_id_in_sentences(corpus):
+    from protograph.comparing.conflicts import conflicts, protocol_name
+
+    names = {p: protocol_name(corpus, p) for p in corpus.ids()}
+    assert names["herts-tc-2016"] == "Hertfordshire Trafficked Children Protocol 2016"
+    assert all(corpus.info(p).short_title and len(n) <= 55 for p, n in names.items()), names
+    (family,) = [
+        c
+        for c in conflicts(corpus, ["4lscb-ctp-2011", "herts-tc-2016"])
+        if c.obligation == "the-childs-contact-with-family"
+    ]
+    assert family.summary.startswith("4LSCB Child Trafficking Protocol 2011 (4lscb-ctp-2011) 8.2 says ")
+    assert "Hertfordshire Trafficked Children Protocol 2016 (herts-tc-2016) 8.4 says " in family.summary
+    assert "Multi-Agency Protocol" not in family.summary  # the long title stays out of the sentence
+
+
+def test_conflicts_report_is_a_library_call_naming_each_side_by_short_title_and_id(corpus):
+    from protograph.reports.policy import conflicts_report, diff_report
+
+    text, count = conflicts_report(corpus, ["4lscb-ctp-2011", "herts-tc-2016"], ["forbidden"], fmt="markdown")
+    assert count == 1
+    assert "- **4LSCB Child Trafficking Protocol 2011 (4lscb-ctp-2011) 8.2**: the child may not phone" in text
+    page, _ = conflicts_report(corpus, ["4lscb-ctp-2011", "herts-tc-2016"], ["forbidden"], fmt="html")
+    assert "<td>Hertfordshire Trafficked Children Protocol 2016 (herts-tc-2016)</td><td>8.4</td>" in page
+    rows, _ = conflicts_report(corpus, ["4lscb-ctp-2011", "herts-tc-2016"], ["forbidden"], fmt="json")
+    assert {s["protocol"] for s in json.loads(rows)[0]["sides"]} == {"4lscb-ctp-2011", "herts-tc-2016"}  # ids stay ids
+    text, changes = diff_report(corpus, "4lscb-met-2013", "4lscb-met-guide-2018", ["form"], "markdown")
+    assert changes >= 3 and "(4lscb-met-guide-2018) 95**: police Children and Young People form (PPN1)" in text

@@ -65,3 +65,26 @@ def test_coverage_leaves_no_normative_sentence_unexplained(encoded):
     counts = summary(rows)
     assert counts["normative"] > 0
     assert not gaps, f"{len(gaps)} unexplained:\n" + "\n".join(gaps[:15])
+
+
+def test_a_position_statement_without_provision_or_quote_fails_the_shapes(corpus):
+    # herts-tc-2016 8.4 takes a position ("help the children to get in touch with their family"):
+    # conforming as encoded; without its provision, or with a provision that has no quote, refused
+    from protograph.corpus.loader import bundled_protocol_files
+
+    (path,) = [p for p in bundled_protocol_files() if p.stem == "herts-tc-2016"]
+    graph = parse_file(path)
+    (statement,) = [
+        s
+        for s in graph.subjects(RDF.type, PG.PositionStatement)
+        if str(s).endswith("position-8.4-help-contact-with-family")
+    ]
+    assert not shape_problems(graph, corpus.ontology)
+    provision = graph.value(statement, PG.provision)
+    quote = graph.value(provision, PG.quote)
+    graph.remove((provision, PG.quote, quote))
+    assert any("verbatim quote" in p.problem for p in shape_problems(graph, corpus.ontology))
+    graph.add((provision, PG.quote, quote))
+    graph.remove((statement, PG.provision, provision))
+    messages = [p.problem for p in shape_problems(graph, corpus.ontology)]
+    assert any("position statement cites exactly one provision" in m for m in messages), messages

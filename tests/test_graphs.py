@@ -18,6 +18,7 @@ from protograph.comparing.diff import diff
 from protograph.corpus.duties import duties
 from protograph.graphs.duty_graph import (
     deadline_chain,
+    diff_sides,
     diff_status,
     duties_per_role,
     duty_graph,
@@ -130,6 +131,39 @@ def test_diff_colours_every_added_and_removed_duty_between_2011_and_2013(corpus)
     page = render_graph_html(graph, "diff", status)
     colours = {n["status"] for n in page_data(page)["nodes"]}
     assert colours == {"added", "removed", "changed", "unchanged"}
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "old", "new"),
+    [
+        ("4lscb-ctp-2011", "4lscb-met-2013", "form:4lscb-ctp-2011:form-12.3-cypr", "form:4lscb-met-2013:form-5.2-cyp"),
+        (
+            "4lscb-met-2013",
+            "4lscb-met-guide-2018",
+            "form:4lscb-met-2013:form-5.2-cyp",
+            "form:4lscb-met-guide-2018:form-95-ppn1",
+        ),
+    ],
+)
+def test_diff_colours_a_police_alert_form_replaced_for_the_same_purpose_as_one_change(corpus, a, b, old, new):
+    # CYPR (4lscb-ctp-2011 12.3) → CYP (4lscb-met-2013 5.2) → PPN1 (4lscb-met-guide-2018 95): each
+    # the police's alert to children's services; the page shows a change with both sides, never
+    # a form removed and another added
+    graph = duty_graph(corpus, [a, b])
+    status = diff_status(corpus, graph, a, b)
+    assert status[old] == "changed" and status[new] == "changed"
+    assert new in diff_sides(corpus, graph, a, b)[old]
+    page = {n["id"]: n["status"] for n in page_data(render_graph_html(graph, "diff", status))["nodes"]}
+    assert page[old] == page[new] == "changed"
+
+
+def test_diff_leaves_a_tool_both_versions_name_for_one_purpose_unchanged(corpus):
+    # the Child Trafficking Assessment Tool assesses trafficking in 4lscb-met-2013 5.3.3 and in the
+    # 2018 guide's app-3: not a change, though the 2013 matrix beside it is gone
+    a, b = "4lscb-met-2013", "4lscb-met-guide-2018"
+    status = diff_status(corpus, duty_graph(corpus, [a, b]), a, b)
+    assert "form:4lscb-met-guide-2018:tool-app-3-trafficking-assessment" not in status
+    assert status["form:4lscb-met-2013:tool-5.1.3-risk-assessment-matrix"] == "changed"
 
 
 def test_page_is_self_contained_with_vis_network_inlined_and_a_policy_forbidding_remote_loads(met_2013):

@@ -33,6 +33,7 @@ PURPOSE = Namespace(BASE + "purpose/")
 INSTR = Namespace(BASE + "instrument/")
 CONCEPT = Namespace(BASE + "concept/")
 OBL = Namespace(BASE + "obligation/")
+POSITION = Namespace(BASE + "position/")
 PROTOCOL_BASE = BASE + "protocol/"
 ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
 

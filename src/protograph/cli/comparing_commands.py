@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from ..comparing.kinds import KINDS
 from .options import connect, corpus_options, emit, endpoint_option, format_option, protocols_option, split_ids
 
 
@@ -17,22 +18,7 @@ from .options import connect, corpus_options, emit, endpoint_option, format_opti
     "--kind",
     "kinds",
     multiple=True,
-    type=click.Choice(
-        [
-            "forbidden",
-            "deadline",
-            "modality",
-            "scope",
-            "bearer",
-            "recipient",
-            "time-kind",
-            "timescale",
-            "threshold",
-            "definition",
-            "form",
-            "absent",
-        ]
-    ),
+    type=click.Choice(KINDS),
     help="Only conflicts of this kind; repeatable.",
 )
 @click.option("--within", "scope", flag_value="within", default=None, help="Only contradictions inside one document.")
@@ -65,31 +51,14 @@ def conflicts_command(
     fmt: str,
 ) -> int:
     """List where the protocols disagree: deadlines, modality, bearers, definitions, thresholds, forms, missing duties."""
-    from ..comparing.conflicts import compared_protocols, conflicts, protocol_name, protocol_renames
-    from ..reports.policy import render_entries
+    from ..reports.policy import conflicts_report
 
-    chosen = compared_protocols(corpus, split_ids(protocol_ids, corpus), include_superseded)
+    chosen = split_ids(protocol_ids, corpus)  # unknown ids are refused before an endpoint is asked
     engine = connect(endpoint, corpus) or "oxigraph"
-    found = [c for c in conflicts(corpus, chosen, list(kinds) or None, engine) if scope is None or c.scope == scope]
-    entries = [c.as_row() for c in found]
-    if renames and fmt != "json":
-        entries += [r.as_row() for r in protocol_renames(corpus, chosen, engine)]
-    elif renames and fmt == "json" and kinds == ():
-        entries += [
-            {**r.as_row(), "scope": "across", "note": "a rename, not a conflict"}
-            for r in protocol_renames(corpus, chosen, engine)
-        ]
-    names = "; ".join(f"{protocol_name(corpus, p)} ({p})" for p in chosen)
-    if summary:
-        from ..reports.policy import summary_table
-
-        text = summary_table(entries, "markdown" if fmt == "markdown" else "table")
-        text += f"\n\n{len(found)} conflicts among {names} (renames are not conflicts). Full report: --format markdown or html."
-    else:
-        text = render_entries(
-            entries, fmt, "Conflicts between protocols", f"Protocols compared: {names}. {len(found)} conflicts."
-        )
-    emit(text, output, f"{len(found)} conflicts")
+    text, count = conflicts_report(
+        corpus, chosen, list(kinds) or None, scope, renames, summary, include_superseded, engine, fmt
+    )
+    emit(text, output, f"{count} conflicts")
     return 0
 
 
@@ -110,21 +79,10 @@ def diff_command(
     version_a: str, version_b: str, areas: tuple[str, ...], output: Path | None, corpus: Any, fmt: str
 ) -> int:
     """What changed from VERSION_A to VERSION_B: added, removed and changed facts, and renames."""
-    from ..comparing.conflicts import protocol_name
-    from ..comparing.diff import diff
-    from ..reports.policy import render_entries
+    from ..reports.policy import diff_report
 
-    changes = diff(corpus, version_a, version_b, list(areas) or None)
-    entries = [c.as_row(version_a, version_b) for c in changes]
-    counts = {k: sum(1 for c in changes if c.kind == k) for k in ("changed", "added", "removed", "moved", "rename")}
-    name_a, name_b = protocol_name(corpus, version_a), protocol_name(corpus, version_b)
-    intro = (
-        f"From {name_a} ({version_a}) to {name_b} ({version_b}): "
-        + ", ".join(f"{v} {k}" for k, v in counts.items())
-        + ". A sentence that stands in both versions is never listed as added or removed."
-    )
-    text = render_entries(entries, fmt, f"Changes from {name_a} to {name_b}", intro)
-    emit(text, output, f"{len(changes)} changes")
+    text, count = diff_report(corpus, version_a, version_b, list(areas) or None, fmt)
+    emit(text, output, f"{count} changes")
     return 0
 
 

@@ -46,15 +46,6 @@ class Obligation:
     label: str
     definition: str
 
-    @property
-    def holds_positions(self) -> bool:
-        """An obligation defined as a question the texts answer differently ("Whether and how
-        a trafficked child may contact … their family", "When to involve the immigration
-        service …"): a text forbidding it and one requiring it take opposite positions. Other
-        obligations state a direction, which a prohibition can restate ("never interview the
-        child with the carer" is "see the child apart")."""
-        return self.definition.startswith(("Whether", "When to"))
-
 
 def obligations(corpus: Corpus) -> dict[str, Obligation]:
     """The shared list, by short id."""

@@ -1,6 +1,6 @@
 """Conflicts per aligned obligation: the duties of different protocols aligned to one shared
 obligation (``comparing.alignment``) are compared facet by facet — deadline, kind of time
-expression, modality by strength, required against forbidden, bearer, recipient, scope — and
+expression, modality by strength, bearer, recipient, scope — and
 only where they apply to the same children and events. An obligation one protocol states and
 another does not is "absent" only when no duty of the other is aligned to it and no sentence
 of the other's source text carries it."""
@@ -50,9 +50,6 @@ TIME_KIND_WORDS = {
     "Period": "a period",
 }
 _TIME_WORDS = re.compile(r"immediate|without delay|within|promptly|as soon as|urgent|straight away", re.IGNORECASE)
-# Acts too general for "the same act forbidden in one text and required in another".
-GENERAL_ACTIONS = {"plan-safeguarding", "be-aware", "consider", "follow-protocol", "share-information"}
-_EXCEPTION = re.compile(r"\b(however|unless|except)\b[^.]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -169,16 +166,8 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
     pc = [d for d in p if any(same_situation(d, e) for e in q)]
     qc = [e for e in q if any(same_situation(d, e) for d in p)]
     if not pc or not qc:
-        dp, dq = _best(p, lambda d: 0), _best(q, lambda d: 0)
-        found.append(
-            Finding(
-                "scope",
-                obligation,
-                ((dp, dp.protocol, scope_words(dp, ontology)), (dq, dq.protocol, scope_words(dq, ontology))),
-                note="the two texts state this for different children or events, so nothing else is compared",
-            )
-        )
-        return found
+        note = "the two texts state this for different children or events, so nothing else is compared"
+        return [_scope_finding(ontology, obligation, p, q, note)]
     # deadline: the tightest each gives, or none at all
     dl_p = [d for d in pc if d.deadline is not None and hours_of(d.deadline) is not None]
     dl_q = [d for d in qc if d.deadline is not None and hours_of(d.deadline) is not None]
@@ -189,8 +178,13 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
         working_p = bool(tp.deadline and tp.deadline.working_days)
         working_q = bool(tq.deadline and tq.deadline.working_days)
         untimed = [d for d, h in ((tp, hp), (tq, hq)) if h is None]
-        if untimed and (_TIME_WORDS.search(untimed[0].quote) or STRENGTH.get(untimed[0].modality, 0) < 2):
-            pass  # its sentence speaks of time in words not encoded as a deadline, or it is only advice
+        if untimed and (
+            _TIME_WORDS.search(untimed[0].quote)
+            or STRENGTH.get(untimed[0].modality, 0) < 2
+            or _time_kinds(corpus, untimed[0])
+        ):
+            pass  # its sentence speaks of time in words not encoded as a deadline, is only advice, or
+            # states another kind of time expression (a qualifying period): the time-kind facet says so
         elif hp != hq or working_p != working_q:
             gap = abs(hp - hq) if hp is not None and hq is not None else 10_000.0
             found.append(
@@ -216,26 +210,14 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
                 ),
             )
         )
-    # required against forbidden
-    forbidding = _opposed(obligation, pc, qc) or [(b, a) for a, b in _opposed(obligation, qc, pc)]
-    if forbidding:
-        dp, dq = forbidding[0]
+    # modality by strength ("must never underestimate" binds as "must stay alert"); a text
+    # forbidding what another requires is a position (``comparing.positions``), read from the data
+    sp = _best(pc, lambda d: -STRENGTH.get(d.modality, 0))
+    sq = _best(qc, lambda d: -STRENGTH.get(d.modality, 0))
+    if STRENGTH.get(sp.modality, 0) != STRENGTH.get(sq.modality, 0):
         found.append(
-            Finding(
-                "forbidden",
-                obligation,
-                ((dp, dp.protocol, _modal_words(dp)), (dq, dq.protocol, _modal_words(dq))),
-            )
+            Finding("modality", obligation, ((sp, sp.protocol, _modal_words(sp)), (sq, sq.protocol, _modal_words(sq))))
         )
-    else:
-        sp = _best(pc, lambda d: -STRENGTH.get(d.modality, 0))
-        sq = _best(qc, lambda d: -STRENGTH.get(d.modality, 0))
-        if STRENGTH.get(sp.modality, 0) != STRENGTH.get(sq.modality, 0):
-            found.append(
-                Finding(
-                    "modality", obligation, ((sp, sp.protocol, _modal_words(sp)), (sq, sq.protocol, _modal_words(sq)))
-                )
-            )
     # bearer and recipient
     for kind, attribute in (("bearer", "bearers"), ("recipient", "recipients")):
         rp = {r for d in pc for r in getattr(d, attribute)}
@@ -250,66 +232,19 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
                     ((dp, dp.protocol, role_words(ontology, rp)), (dq, dq.protocol, role_words(ontology, rq))),
                 )
             )
-    # scope: structured limits, or an exception one text states and the other does not
+    # scope: structured limits (an exception such as consent is a position: ``comparing.positions``)
     sp_words = {scope_words(d, ontology) for d in pc}
     sq_words = {scope_words(d, ontology) for d in qc}
-    exceptions_p = [d for d in pc if _EXCEPTION.search(d.quote)]
-    exceptions_q = [d for d in qc if _EXCEPTION.search(d.quote)]
-    if bool(exceptions_p) != bool(exceptions_q) and obligation.definition and _names_exception(obligation):
-        dp = exceptions_p[0] if exceptions_p else _best(pc, lambda d: -STRENGTH.get(d.modality, 0))
-        dq = exceptions_q[0] if exceptions_q else _best(qc, lambda d: -STRENGTH.get(d.modality, 0))
-        found.append(
-            Finding(
-                "scope",
-                obligation,
-                ((dp, dp.protocol, _exception_words(dp)), (dq, dq.protocol, _exception_words(dq))),
-            )
-        )
-    elif not sp_words & sq_words and "any child" not in sp_words | sq_words:
-        dp, dq = _best(pc, lambda d: 0), _best(qc, lambda d: 0)
-        found.append(
-            Finding(
-                "scope",
-                obligation,
-                ((dp, dp.protocol, scope_words(dp, ontology)), (dq, dq.protocol, scope_words(dq, ontology))),
-            )
-        )
+    if not sp_words & sq_words and "any child" not in sp_words | sq_words:
+        found.append(_scope_finding(ontology, obligation, pc, qc))
     return found
 
 
-def _names_exception(obligation: Obligation) -> bool:
-    """Whether the obligation's definition names the exception the texts differ on ('or decides
-    not to because it could put the child at risk')."""
-    return bool(re.search(r"\bor (decides|does) not\b|\bonly\b|\bexcept", obligation.definition))
-
-
-def _exception_words(duty: Duty) -> str:
-    match = _EXCEPTION.search(duty.quote)
-    base = _modal_words(duty)
-    if match is None:
-        return f"{base}, with no exception"
-    return f"{base}, except: “{match.group(0).strip()}”"
-
-
-def _opposed(obligation: Obligation, p: list[Duty], q: list[Duty]) -> list[tuple[Duty, Duty]]:
-    """Pairs (forbidding duty of p, requiring duty of q) that take opposite positions: the same
-    act forbidden in one and required in the other, or, for an obligation that holds positions,
-    a text that only forbids against one that only requires."""
-    pairs = []
-    for dp in p:
-        if dp.modality not in FORBIDDING:
-            continue
-        for dq in q:
-            if dq.modality in FORBIDDING or STRENGTH.get(dq.modality, 0) < 2 or not same_situation(dp, dq):
-                continue
-            if dp.action == dq.action and dp.action not in GENERAL_ACTIONS:
-                pairs.append((dp, dq))
-    if not pairs and obligation.holds_positions:
-        if all(d.modality in FORBIDDING for d in p) and not any(d.modality in FORBIDDING for d in q):
-            strong = [d for d in q if STRENGTH.get(d.modality, 0) >= 3]
-            if strong:
-                pairs.append((_best(p, lambda d: 0), _best(strong, lambda d: 0)))
-    return sorted(pairs, key=lambda pair: (reference_key(pair[0].provision), pair[0].id, pair[1].id))
+def _scope_finding(ontology: Graph, obligation: Obligation, p: list[Duty], q: list[Duty], note: str = "") -> Finding:
+    """The two texts' scopes for one obligation, each shown by its first duty."""
+    dp, dq = _best(p, lambda d: 0), _best(q, lambda d: 0)
+    sides = ((dp, dp.protocol, scope_words(dp, ontology)), (dq, dq.protocol, scope_words(dq, ontology)))
+    return Finding("scope", obligation, sides, note=note)
 
 
 def _modal_words(duty: Duty) -> str:
@@ -363,17 +298,81 @@ def aligned_duties(corpus: Corpus, protocols: list[str]) -> dict[str, dict[str, 
     return result
 
 
+def counterparts(corpus: Corpus, duty: Duty, other: str) -> list[Duty]:
+    """The duties of another protocol aligned to an obligation the duty is aligned to (stated
+    or carried over): the pairing conflicts compare and the timeline shows side by side."""
+    mine = alignment(corpus).get((duty.protocol, duty.id), ())
+    by_obligation = aligned_duties(corpus, [other])
+    found = {d.id: d for oid in mine for d in by_obligation.get(oid, {}).get(other, [])}
+    return sorted(found.values(), key=lambda d: (reference_key(d.provision), d.id))
+
+
 def obligation_findings(corpus: Corpus, protocols: list[str]) -> list[Finding]:
     """Every facet difference, per obligation, among the chosen protocols and inside each."""
     listed = obligations(corpus)
     found: list[Finding] = []
-    for oid, by_protocol in sorted(aligned_duties(corpus, protocols).items()):
+    by_obligation = aligned_duties(corpus, protocols)
+    for oid, by_protocol in sorted(by_obligation.items()):
         obligation = listed[oid]
         for _pid, ds in sorted(by_protocol.items()):
             found += within_findings(obligation, ds)
         for p, q in combinations(sorted(by_protocol), 2):
             found += _compare_pair(corpus, obligation, by_protocol[p], by_protocol[q])
-    return found
+    return found + order_findings(by_obligation, listed)
+
+
+def first_steps(by_obligation: dict[str, dict[str, list[Duty]]]) -> dict[tuple[str, str], dict[str, Duty]]:
+    """(protocol, trigger) → obligation → the duty giving it the tightest deadline from that
+    trigger (only binding duties: must, will or should). The order of a protocol's steps after
+    an event is the order of these deadlines; the first step is the one due soonest."""
+    steps: dict[tuple[str, str], dict[str, Duty]] = defaultdict(dict)
+    for oid, by_protocol in sorted(by_obligation.items()):
+        for protocol_id, ds in sorted(by_protocol.items()):
+            for duty in sorted(ds, key=lambda d: (reference_key(d.provision), d.id)):
+                hours = hours_of(duty.deadline)
+                if not duty.trigger or hours is None or STRENGTH.get(duty.modality, 0) < 2:
+                    continue
+                known = steps[(protocol_id, duty.trigger)].get(oid)
+                if known is None or hours < hours_of(known.deadline):  # type: ignore[operator]
+                    steps[(protocol_id, duty.trigger)][oid] = duty
+    return steps
+
+
+def order_findings(by_obligation: dict[str, dict[str, list[Duty]]], listed: dict[str, Obligation]) -> list[Finding]:
+    """Two obligations after the same event whose deadlines put them in one order in one
+    protocol and the other order in another (strictly: a tie states no order). Each side is
+    the protocol's earlier step, its clause and quote, with both steps and their deadlines."""
+    steps = first_steps(by_obligation)
+    by_trigger: dict[str, dict[str, dict[str, Duty]]] = defaultdict(dict)
+    for (protocol_id, trigger), found in steps.items():
+        by_trigger[trigger][protocol_id] = found
+    result = []
+    for _trigger, by_protocol in sorted(by_trigger.items()):
+        for p, q in combinations(sorted(by_protocol), 2):
+            shared = sorted(set(by_protocol[p]) & set(by_protocol[q]))
+            for a, b in combinations(shared, 2):
+                ordered = [_in_order(by_protocol[protocol_id], a, b) for protocol_id in (p, q)]
+                if None in ordered or ordered[0] == ordered[1]:
+                    continue  # a tie states no order; the same step first in both is the same order
+                sides = []
+                for protocol_id, (first, then) in zip((p, q), ordered, strict=True):  # type: ignore[misc]
+                    duty_first, duty_then = by_protocol[protocol_id][first], by_protocol[protocol_id][then]
+                    words = (
+                        f"{listed[first].label} ({deadline_words(duty_first.deadline)}) before "
+                        f"{listed[then].label} ({deadline_words(duty_then.deadline)})"
+                    )
+                    sides.append((duty_first, protocol_id, words))
+                gap = abs(hours_of(sides[0][0].deadline) - hours_of(sides[1][0].deadline))  # type: ignore[operator]
+                result.append(Finding("order", listed[a], tuple(sides), gap_hours=gap))
+    return result
+
+
+def _in_order(steps: dict[str, Duty], a: str, b: str) -> tuple[str, str] | None:
+    """The two obligations in the order their deadlines put them, or None for a tie."""
+    ha, hb = hours_of(steps[a].deadline), hours_of(steps[b].deadline)
+    if ha == hb:
+        return None
+    return (a, b) if ha < hb else (b, a)  # type: ignore[operator]
 
 
 # ---------------------------------------------------------------- absent

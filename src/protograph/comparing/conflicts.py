@@ -32,21 +32,9 @@ from ..corpus.timescales import HOURS_PER_UNIT
 from ..store.engines import OxigraphEngine, RdflibEngine
 from .alignment import superseded
 from .by_obligation import MODALITY_WORDS, STRENGTH, Absence, Finding, absences, obligation_findings
+from .kinds import KINDS
+from .positions import Clash, clashes
 
-KINDS = [
-    "forbidden",
-    "deadline",
-    "modality",
-    "scope",
-    "bearer",
-    "recipient",
-    "time-kind",
-    "timescale",
-    "threshold",
-    "definition",
-    "form",
-    "absent",
-]
 _UNIT_WORDS = {
     TIME.unitMinute: "minute",
     TIME.unitHour: "hour",
@@ -393,10 +381,20 @@ def conflicts(
     ontology = corpus.ontology
     wanted = kinds or KINDS
     result: list[Conflict] = []
+    opposed = clashes(corpus, chosen)
+    # where two texts take opposed positions on an obligation, how strongly each words its own
+    # position is not a second disagreement
+    positioned = {(c.matter.id, frozenset(s.protocol for s in c.sides)) for c in opposed}
     if set(wanted) & set(OBLIGATION_KINDS):
-        result += _merged_findings(
-            corpus, [_from_finding(corpus, f) for f in obligation_findings(corpus, chosen) if f.kind in wanted]
-        )
+        found = [
+            f
+            for f in obligation_findings(corpus, chosen)
+            if f.kind in wanted
+            and not (f.kind == "modality" and (f.obligation.id, frozenset(p for _, p, _ in f.sides)) in positioned)
+        ]
+        result += _merged_findings(corpus, [_from_finding(corpus, f) for f in found])
+    if set(wanted) & set(POSITION_KINDS):
+        result += _merged_findings(corpus, [_from_clash(corpus, c) for c in opposed if c.kind in wanted])
     builders = {
         "timescale": lambda: timescale_conflicts(graph),
         "definition": lambda: definition_conflicts(graph, ontology),
@@ -413,33 +411,36 @@ def conflicts(
     return [replace(c, rank=i) for i, c in enumerate(ordered, start=1)]
 
 
-OBLIGATION_KINDS = ["forbidden", "deadline", "modality", "scope", "bearer", "recipient", "time-kind"]
+OBLIGATION_KINDS = ["forbidden", "deadline", "modality", "scope", "bearer", "recipient", "time-kind", "order"]
+POSITION_KINDS = ["forbidden", "consent", "order"]
 _TIER = {kind: i for i, kind in enumerate(KINDS)}
 
 
 def protocol_name(corpus: Corpus, protocol_id: str) -> str:
-    """A protocol's title for prose, with its year: '4LSCB Child Trafficking Protocol (2011)'."""
+    """A protocol's name for sentences and headings: its short title (pg:shortTitle, with its
+    year), else its title with the year it was issued."""
     info = corpus.info(protocol_id)
-    title = info.title or protocol_id
-    if "4LSCB" in title and not title.startswith("4LSCB"):
-        title = title[title.index("4LSCB") :]
-    elif title.startswith("The 4LSCB"):
-        title = title[4:]
-    issuer = info.issuer.split(":")[0].split("(")[0].strip()
-    if issuer and issuer.split()[0] not in title:
-        title = f"{issuer.split()[0]} {title[0].lower()}{title[1:]}" if title[:1].isupper() else f"{issuer} {title}"
+    if info.short_title:
+        return info.short_title
     year = (info.date or "")[:4]
-    return f"{title} ({year})" if year else title
+    return f"{info.name} ({year})" if year and year not in info.name else info.name
+
+
+def protocol_label(corpus: Corpus, protocol_id: str) -> str:
+    """The name with the id beside it: 'Hertfordshire Trafficked Children Protocol 2016 (herts-tc-2016)'."""
+    return f"{protocol_name(corpus, protocol_id)} ({protocol_id})"
 
 
 def _where(corpus: Corpus, side: Side) -> str:
-    return f"{protocol_name(corpus, side.protocol)} {side.provision}".strip()
+    return f"{protocol_label(corpus, side.protocol)} {side.provision}".strip()
 
 
 _VERBS = {
     "deadline": "gives",
     "modality": "says",
     "forbidden": "says",
+    "consent": "says",
+    "order": "says",
     "bearer": "puts it on",
     "recipient": "owes it to",
     "time-kind": "sets",
@@ -451,7 +452,7 @@ def _sentence(corpus: Corpus, kind: str, sides: tuple[Side, ...]) -> str:
     parts = []
     for side in sides:
         if kind == "absent" and side.value == "no such duty":
-            parts.append(f"{protocol_name(corpus, side.protocol)} has no duty or sentence stating it")
+            parts.append(f"{protocol_label(corpus, side.protocol)} has no duty or sentence stating it")
         elif kind == "absent":
             parts.append(f"{_where(corpus, side)} requires it ({side.value})")
         elif verb:
@@ -483,6 +484,19 @@ def _from_finding(corpus: Corpus, finding: Finding) -> Conflict:
         obligation=finding.obligation.id,
         summary=_sentence(corpus, finding.kind, sides),
         order=order,
+    )
+
+
+def _from_clash(corpus: Corpus, clash: Clash) -> Conflict:
+    sides = tuple(Side(s.protocol, s.provision, s.position.label, s.quote) for s in clash.sides)
+    return Conflict(
+        clash.kind,
+        clash.matter.label,
+        sides,
+        clash.scope,
+        obligation=clash.matter.id,
+        summary=_sentence(corpus, clash.kind, sides),
+        order=(0, 0, _TIER[clash.kind], 0, 0.0),
     )
 
 
@@ -526,3 +540,27 @@ def protocol_renames(
     """The renames among the chosen protocols."""
     chosen = compared_protocols(corpus, protocols, include_superseded)
     return renames(engine_for(corpus, chosen, engine), corpus.ontology)
+
+
+def conflict_entries(
+    corpus: Corpus,
+    protocols: list[str],
+    kinds: list[str] | None = None,
+    scope: str | None = None,
+    engine: object = "oxigraph",
+    renames: bool = True,
+    for_json: bool = False,
+) -> tuple[list[Conflict], list[dict[str, object]]]:
+    """The conflicts among the protocols (``scope`` 'within' or 'across' keeps only those), and
+    the rows a report shows: each conflict, then the renames, which are never conflicts. In
+    JSON a rename row says so in its note and is left out when only some kinds are asked for."""
+    found = [c for c in conflicts(corpus, protocols, kinds, engine) if scope is None or c.scope == scope]
+    entries: list[dict[str, object]] = [c.as_row() for c in found]
+    if renames and not for_json:
+        entries += [r.as_row() for r in protocol_renames(corpus, protocols, engine)]
+    elif renames and not kinds:
+        entries += [
+            {**r.as_row(), "scope": "across", "note": "a rename, not a conflict"}
+            for r in protocol_renames(corpus, protocols, engine)
+        ]
+    return found, entries

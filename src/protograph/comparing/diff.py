@@ -488,3 +488,22 @@ def change_sentence(corpus: Corpus, change: Change, a: str, b: str) -> str:
     if change.kind == "rename":
         return f"{change.topic}: {where_a} says {change.before[1] if change.before else ''}; {where_b} says {change.after[1] if change.after else ''}"
     return f"{change.topic}: " + "; ".join(change.facets) + f" ({where_a} → {where_b})"
+
+
+CHANGE_KINDS = ("changed", "added", "removed", "moved", "rename")
+
+
+def change_counts(changes: list[Change]) -> dict[str, int]:
+    """How many changes of each kind, in report order (changed, added, removed, moved, rename)."""
+    return {kind: sum(1 for c in changes if c.kind == kind) for kind in CHANGE_KINDS}
+
+
+def diff_intro(corpus: Corpus, a: str, b: str, changes: list[Change]) -> str:
+    """The line opening a diff report: both versions by name and id, and the counts."""
+    from .conflicts import protocol_name
+
+    return (
+        f"From {protocol_name(corpus, a)} ({a}) to {protocol_name(corpus, b)} ({b}): "
+        + ", ".join(f"{v} {k}" for k, v in change_counts(changes).items())
+        + ". A sentence that stands in both versions is never listed as added or removed."
+    )

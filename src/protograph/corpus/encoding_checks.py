@@ -19,7 +19,18 @@ from .timescales import HOURS_PER_UNIT
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 _VOCAB_PREFIXES = tuple(
     BASE + part
-    for part in ("role/", "action/", "event/", "condition/", "topic/", "purpose/", "instrument/", "concept/", "ns#")
+    for part in (
+        "role/",
+        "action/",
+        "event/",
+        "condition/",
+        "topic/",
+        "purpose/",
+        "instrument/",
+        "concept/",
+        "position/",
+        "ns#",
+    )
 )
 
 

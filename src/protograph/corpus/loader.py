@@ -55,6 +55,13 @@ class ProtocolInfo:
     issuer: str
     date: str
     bundled: bool
+    short_title: str = ""
+
+    @property
+    def name(self) -> str:
+        """The name reports use in sentences and headings: the short title (pg:shortTitle),
+        else the full title, else the id."""
+        return self.short_title or self.title or self.id
 
 
 @dataclass
@@ -488,6 +495,7 @@ def load_corpus(
             issuer=_text(graph, iri, PG.issuer),
             date=_text(graph, iri, DCTERMS.issued) or _text(graph, iri, PG.dateNote),
             bundled=is_bundled,
+            short_title=_text(graph, iri, PG.shortTitle),
         )
     _refuse_revision_cycles(revision_of)
     return corpus

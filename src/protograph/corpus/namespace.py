@@ -16,6 +16,7 @@ PURPOSE = Namespace(BASE + "purpose/")
 INSTR = Namespace(BASE + "instrument/")
 CONCEPT = Namespace(BASE + "concept/")
 OBL = Namespace(BASE + "obligation/")
+POSITION = Namespace(BASE + "position/")
 PROTOCOL_BASE = BASE + "protocol/"
 ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
 
@@ -58,6 +59,8 @@ class PG(DefinedNamespace):
     Obligation: URIRef
     OpenEndedPeriod: URIRef
     Period: URIRef
+    Position: URIRef
+    PositionStatement: URIRef
     ProcessStage: URIRef
     ProtocolVersion: URIRef
     Provision: URIRef
@@ -71,6 +74,7 @@ class PG(DefinedNamespace):
     ScoreBand: URIRef
     ScoreRule: URIRef
     SharedObligation: URIRef
+    Stance: URIRef
     StatusRule: URIRef
     Step: URIRef
     Threshold: URIRef
@@ -126,6 +130,8 @@ class PG(DefinedNamespace):
     evidenceToRecipient: URIRef
     evidencedBy: URIRef
     exploitationType: URIRef
+    forbidsIt: URIRef
+    forgoesConsent: URIRef
     form: URIRef
     heading: URIRef
     historicalName: URIRef
@@ -154,6 +160,9 @@ class PG(DefinedNamespace):
     mustNot: URIRef
     notCheckable: URIRef
     obligationOf: URIRef
+    onMatter: URIRef
+    opposes: URIRef
+    otherStep: URIRef
     outcomeEvent: URIRef
     performedBy: URIRef
     points: URIRef
@@ -167,19 +176,27 @@ class PG(DefinedNamespace):
     reference: URIRef
     referenceStyle: URIRef
     relativeTo: URIRef
+    requiresIt: URIRef
     requiresPriorEvent: URIRef
     resultingCondition: URIRef
     riskLevel: URIRef
     roleIn: URIRef
     scopeNote: URIRef
     scoringTool: URIRef
+    seeksConsent: URIRef
     severity: URIRef
+    shortTitle: URIRef
     should: URIRef
     shouldNot: URIRef
     soft: URIRef
     sourceFile: URIRef
     stageNumber: URIRef
+    stance: URIRef
+    statedBy: URIRef
     statusEvent: URIRef
+    stepAfter: URIRef
+    stepFirst: URIRef
+    takesPosition: URIRef
     termUsed: URIRef
     timeFrame: URIRef
     timescale: URIRef

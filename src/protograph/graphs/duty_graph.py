@@ -156,6 +156,9 @@ def duty_graph(corpus: Corpus, protocols: list[str]) -> nx.DiGraph:
                     provision=str(local.value(provision, PG.reference) or "") if provision is not None else "",
                     quote=str(local.value(provision, PG.quote) or "") if provision is not None else "",
                     instrument=label(ontology, local.value(iri, PG.instrumentKind)) if iri is not None else "",
+                    purposes=sorted(label(ontology, p) for p in local.objects(iri, PG.purpose))
+                    if iri is not None
+                    else [],
                 )
                 graph.add_edge(node, form_node, kind="uses")
     return graph
@@ -350,7 +353,7 @@ def _diff_nodes(corpus: Corpus, graph: nx.DiGraph, a: str, b: str) -> list[tuple
         if change.kind == "moved":
             continue  # the same rule under another clause: unchanged on the graph
         sides: list[list[str]] = []
-        for protocol, side in ((a, change.before), (b, change.after)):
+        for protocol, side, opposite in ((a, change.before, change.after), (b, change.after, change.before)):
             if side is None:
                 sides.append([])
                 continue
@@ -364,14 +367,23 @@ def _diff_nodes(corpus: Corpus, graph: nx.DiGraph, a: str, b: str) -> list[tuple
                     if graph.nodes[n]["provision"] == provision and graph.nodes[n]["quote"] == quote
                 ]
             else:
-                found = [
-                    n
-                    for n in nodes_of_kind(graph, "form", protocol)
-                    if graph.nodes[n]["instrument"] == change.topic and graph.nodes[n]["provision"] == provision
-                ]
+                found = _form_nodes(graph, protocol, change.topic, value, opposite[1] if opposite else "")
             sides.append([n for n in found if n in graph])
         matched.append((change.kind, sides[0], sides[1]))
     return matched
+
+
+def _form_nodes(graph: nx.DiGraph, protocol: str, purpose: str, mine: str, other: str) -> list[str]:
+    """The form nodes of one side of a form change (diff gives one change per purpose, each side
+    its forms joined by ', '): the forms this version names for the purpose and the other does
+    not, so that CYPR replaced by CYP (4lscb-ctp-2011 12.3 → 4lscb-met-2013 5.2) marks both
+    forms as one change, while a tool both versions name for the purpose stays unchanged."""
+    only_here = set(mine.split(", ")) - set(other.split(", ") if other else ())
+    return [
+        n
+        for n in nodes_of_kind(graph, "form", protocol)
+        if purpose in graph.nodes[n].get("purposes", ()) and graph.nodes[n]["instrument"] in only_here
+    ]
 
 
 def diff_status(corpus: Corpus, graph: nx.DiGraph, a: str, b: str) -> dict[str, str]:
@@ -381,7 +393,8 @@ def diff_status(corpus: Corpus, graph: nx.DiGraph, a: str, b: str) -> dict[str, 
     status: dict[str, str] = {}
     for kind, before, after in _diff_nodes(corpus, graph, a, b):
         for node in [*before, *after]:
-            status[node] = kind
+            if status.get(node) != "changed":  # a form replacing another for one purpose stays a change
+                status[node] = kind
     for role in roles_only_in(graph, a, b):
         status[role_node(role)] = "removed"
     for role in roles_only_in(graph, b, a):

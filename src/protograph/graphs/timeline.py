@@ -21,6 +21,8 @@ from functools import cache
 
 from rdflib import RDF, RDFS, URIRef
 
+from ..comparing.alignment import alignment, obligations
+from ..comparing.by_obligation import MODALITY_WORDS, counterparts
 from ..corpus.duties import Duty, duration_words, duties, span_phrase
 from ..corpus.loader import Corpus
 from ..corpus.namespace import EVENT, PG
@@ -153,16 +155,6 @@ CONDITION_WORDS = {
     "early-adopter-site": "in an ICTA early adopter site",
 }
 
-MODALITY_WORDS = {
-    "must": "must",
-    "will": "will",
-    "mustNot": "must not",
-    "should": "should",
-    "shouldNot": "should not",
-    "may": "may",
-    "recommended": "recommended",
-}
-
 
 def event_label(corpus: Corpus, event: str) -> str:
     """An event type's label ('went missing')."""
@@ -238,10 +230,11 @@ def _extras(corpus: Corpus, protocol: str) -> dict[str, _Extras]:
     def compute() -> dict[str, _Extras]:
         graph = corpus.graph(protocol)
         records = {t.id: t for t in timescales(corpus, [protocol])}
+        listed = obligations(corpus)
         result = {}
         for duty in sorted(graph.subjects(RDF.type, PG.Duty)):
             threshold = graph.value(duty, PG.triggerThreshold)
-            obligations = sorted(graph.objects(duty, PG.alignedTo))
+            aligned = alignment(corpus).get((protocol, short_id(duty)), ())
             spans = [
                 time_words(records[short_id(ts)]) if short_id(ts) in records else label(graph, ts)
                 for ts in sorted(graph.objects(duty, PG.timescale))
@@ -251,18 +244,13 @@ def _extras(corpus: Corpus, protocol: str) -> dict[str, _Extras]:
                 threshold=str(graph.value(threshold, RDFS.label) or short_id(threshold)) if threshold else "",
                 age_disputed=bool(disputed is not None and disputed.toPython() is True),
                 timescales=tuple(spans),
-                obligations=tuple(short_id(o) for o in obligations),
-                obligation_label="; ".join(_obligation_label(corpus, graph, o) for o in obligations),
+                obligations=aligned,
+                obligation_label="; ".join(listed[o].label for o in aligned if o in listed),
                 unique_reason=" ".join(sorted(str(v) for v in graph.objects(duty, PG.uniqueReason))),
             )
         return result
 
     return corpus.memo(("timeline-extras", protocol), compute)
-
-
-def _obligation_label(corpus: Corpus, graph: object, obligation: URIRef) -> str:
-    found = corpus.ontology.value(obligation, RDFS.label) or graph.value(obligation, RDFS.label)  # type: ignore[attr-defined]
-    return str(found) if found is not None else short_id(obligation)
 
 
 def has_alignment(corpus: Corpus, protocol: str) -> bool:
@@ -460,11 +448,7 @@ def _counterparts(corpus: Corpus, duty: Duty, others: list[str], event_labels: d
         if not extras.obligations:
             result.append(Counterpart(other, "not-found", text=f"No counterpart found in {other}"))
             continue
-        theirs = [
-            d
-            for d in duties(corpus, [other])
-            if set(_extras(corpus, other).get(d.id, _Extras()).obligations) & set(extras.obligations)
-        ]
+        theirs = counterparts(corpus, duty, other)
         if not theirs:
             result.append(Counterpart(other, "not-found", text=f"No counterpart found in {other}"))
             continue

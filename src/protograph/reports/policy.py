@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from .formats import render
+
+if TYPE_CHECKING:
+    from ..corpus.loader import Corpus
 
 KIND_TITLES = {
     "headline": "Headline disagreements",
     "forbidden": "One text requires what another forbids",
+    "consent": "Consent sought in one text, forgone where it is a risk in another",
+    "order": "The same steps in a different order",
     "deadline": "Different deadlines for the same obligation",
     "time-kind": "Different kinds of time expression for the same obligation",
     "scope": "Different children, events or exceptions for the same obligation",
@@ -77,18 +83,24 @@ def _anchor(kind: str) -> str:
     return "kind-" + "".join(c if c.isalnum() else "-" for c in kind)
 
 
-def _sides_table_html(sides: Sequence[dict]) -> str:
+def _protocol_words(protocol_id: str, names: Mapping[str, str] | None) -> str:
+    """A protocol as reports show it: its short title with the id beside it, or the id alone."""
+    name = (names or {}).get(protocol_id)
+    return f"{name} ({protocol_id})" if name else protocol_id
+
+
+def _sides_table_html(sides: Sequence[dict], names: Mapping[str, str] | None = None) -> str:
     rows = []
     for side in sides:
         quote = f"<blockquote>{_e(side['quote'])}</blockquote>" if side.get("quote") else ""
         rows.append(
-            f"<tr><td>{_e(side['protocol'])}</td><td>{_e(side['provision'])}</td>"
+            f"<tr><td>{_e(_protocol_words(side['protocol'], names))}</td><td>{_e(side['provision'])}</td>"
             f'<td class="value">{_e(side["value"])}{quote}</td></tr>'
         )
     return "<table><tr><th>protocol</th><th>clause</th><th>what it says</th></tr>" + "".join(rows) + "</table>"
 
 
-def entries_html(entries: Sequence[dict], title: str, intro: str = "") -> str:
+def entries_html(entries: Sequence[dict], title: str, intro: str = "", names: Mapping[str, str] | None = None) -> str:
     """Conflicts or diff entries as one HTML page, grouped by kind."""
     parts = [f"<p>{_e(intro)}</p>"] if intro else []
     groups = _grouped(entries)
@@ -110,11 +122,13 @@ def entries_html(entries: Sequence[dict], title: str, intro: str = "") -> str:
                 parts.append(f'<p class="summary">{_e(entry["summary"])}</p>')
             if entry.get("note"):
                 parts.append(f"<p>{_e(entry['note'])}</p>")
-            parts.append(_sides_table_html(entry["sides"]))
+            parts.append(_sides_table_html(entry["sides"], names))
     return html_page(title, "\n".join(parts))
 
 
-def entries_markdown(entries: Sequence[dict], title: str, intro: str = "") -> str:
+def entries_markdown(
+    entries: Sequence[dict], title: str, intro: str = "", names: Mapping[str, str] | None = None
+) -> str:
     """Conflicts or diff entries as Markdown, grouped by kind, quotes as block quotes."""
     lines = [f"# {title}", ""]
     if intro:
@@ -132,7 +146,7 @@ def entries_markdown(entries: Sequence[dict], title: str, intro: str = "") -> st
             if entry.get("summary"):
                 lines += [f"**{entry['summary']}**", ""]
             for side in entry["sides"]:
-                where = f"{side['protocol']} {side['provision']}".strip()
+                where = f"{_protocol_words(side['protocol'], names)} {side['provision']}".strip()
                 lines.append(f"- **{where}**: {side['value']}")
                 if side.get("quote"):
                     lines.append(f"  > {side['quote']}")
@@ -159,14 +173,17 @@ def entries_table(entries: Sequence[dict]) -> str:
     return render(rows, ["kind", "topic", "protocol", "clause", "says"], "table", wrap={"topic": 34, "says": 60})
 
 
-def render_entries(entries: Sequence[dict], fmt: str, title: str, intro: str = "") -> str:
-    """Render conflicts or diff entries in the chosen format."""
+def render_entries(
+    entries: Sequence[dict], fmt: str, title: str, intro: str = "", names: Mapping[str, str] | None = None
+) -> str:
+    """Render conflicts or diff entries in the chosen format; ``names`` (protocol id → short
+    title) puts each protocol's short title beside its id in Markdown and HTML."""
     if fmt == "json":
         return json.dumps(list(entries), indent=2, ensure_ascii=False)
     if fmt == "markdown":
-        return entries_markdown(entries, title, intro)
+        return entries_markdown(entries, title, intro, names)
     if fmt == "html":
-        return entries_html(entries, title, intro)
+        return entries_html(entries, title, intro, names)
     return entries_table(entries)
 
 
@@ -219,3 +236,51 @@ def summary_table(entries: Sequence[dict], fmt: str) -> str:
             }
         )
     return render(rows, ["kind", "across", "within", "topics"], fmt, wrap={"topics": 70, "kind": 28})
+
+
+def conflicts_report(
+    corpus: Corpus,
+    protocols: list[str] | None = None,
+    kinds: list[str] | None = None,
+    scope: str | None = None,
+    renames: bool = True,
+    summary: bool = False,
+    include_superseded: bool = False,
+    engine: object = "oxigraph",
+    fmt: str = "table",
+) -> tuple[str, int]:
+    """The conflicts report (``protograph conflicts``) as text in the chosen format, and how
+    many conflicts it holds: by default among the current version of each protocol line."""
+    from ..comparing.conflicts import compared_protocols, conflict_entries, protocol_label
+
+    chosen = compared_protocols(corpus, protocols, include_superseded)
+    found, entries = conflict_entries(corpus, chosen, kinds, scope, engine, renames, fmt == "json")
+    names = "; ".join(protocol_label(corpus, p) for p in chosen)
+    if summary:
+        text = summary_table(entries, "markdown" if fmt == "markdown" else "table")
+        text += f"\n\n{len(found)} conflicts among {names} (renames are not conflicts). Full report: --format markdown or html."
+    else:
+        intro = f"Protocols compared: {names}. {len(found)} conflicts."
+        text = render_entries(entries, fmt, "Conflicts between protocols", intro, _short_names(corpus, chosen))
+    return text, len(found)
+
+
+def diff_report(
+    corpus: Corpus, version_a: str, version_b: str, areas: list[str] | None = None, fmt: str = "table"
+) -> tuple[str, int]:
+    """The diff report (``protograph diff``) as text in the chosen format, and how many changes."""
+    from ..comparing.conflicts import protocol_name
+    from ..comparing.diff import diff, diff_intro
+
+    changes = diff(corpus, version_a, version_b, areas)
+    entries = [c.as_row(version_a, version_b) for c in changes]
+    title = f"Changes from {protocol_name(corpus, version_a)} to {protocol_name(corpus, version_b)}"
+    intro = diff_intro(corpus, version_a, version_b, changes)
+    return render_entries(entries, fmt, title, intro, _short_names(corpus, [version_a, version_b])), len(changes)
+
+
+def _short_names(corpus: Corpus, protocols: list[str]) -> dict[str, str]:
+    """Protocol id → the name reports put beside it (its short title)."""
+    from ..comparing.conflicts import protocol_name
+
+    return {p: protocol_name(corpus, p) for p in protocols}
