@@ -243,3 +243,55 @@ def test_conflicts_report_is_a_library_call_naming_each_side_by_short_title_and_
     assert {s["protocol"] for s in json.loads(rows)[0]["sides"]} == {"4lscb-ctp-2011", "herts-tc-2016"}  # ids stay ids
     text, changes = diff_report(corpus, "4lscb-met-2013", "4lscb-met-guide-2018", ["form"], "markdown")
     assert changes >= 3 and "(4lscb-met-guide-2018) 95**: police Children and Young People form (PPN1)" in text
+
+
+def test_a_body_and_a_body_within_it_are_not_a_bearer_conflict(corpus):
+    """Guide 99 "will be accommodated in the care of the relevant local authority" and herts 5.2
+    "referred to children's social care and accommodated" name one body: children's services
+    are the local authority's (roles.ttl, skos:broader). Herts 6.2's children's services as
+    *local* competent authority deciding reasonable grounds, against the guide's national
+    Competent Authority, are two bodies and stay a bearer conflict."""
+    default = conflicts(corpus, kinds=["bearer"])
+    assert not [c for c in default if c.obligation == "accommodate-a-child-with-no-safe-carer"]
+    assert not [
+        c for c in default if c.obligation == "assess-the-needs-of-a-referred-child"
+    ]  # herts 6.2 / lincs social worker
+    (grounds,) = [c for c in default if c.obligation == "make-a-reasonable-grounds-decision"]
+    assert {s.value for s in grounds.sides} == {"competent authority", "children's services"}
+    older = conflicts(corpus, kinds=["bearer"], include_superseded=True)
+    assert not [c for c in older if c.obligation == "tell-the-referrer-what-will-happen"]  # met-2013 5.5.1 / herts MASH
+
+
+def test_a_definition_silent_on_a_facet_does_not_disagree_with_one_stating_it(corpus):
+    """Guide 27 gives child trafficking an age ("Any child (0-17 years)"), 79 and herts 1 give
+    none: silence, not a different age. Guide 30 only lists purposes ("Children can be
+    trafficked for:"); its list items are never shown as the definition's words. Palermo's
+    "means" (guide 23, herts 4.1, lincs) and the guide 24 / UNHCR "control, through harm/threat
+    of harm or fraud" are one element under two names. What stays: ctp-2011 4.2's three
+    components against its own 5.1 "only 2 components" for children, and the police's missing
+    categories against the College of Policing's (met-2013 4.1 / guide 12)."""
+    default = [c for c in conflicts(corpus, kinds=["definition"])]
+    assert default == []
+    everything = conflicts(corpus, kinds=["definition"], include_superseded=True)
+    quotes = {s.quote for c in everything for s in c.sides}
+    assert "Benefit fraud." not in quotes and not any(
+        s.value == "(no structured facets)" for c in everything for s in c.sides
+    )
+    (inside,) = [c for c in everything if c.scope == "within" and c.topic == "child trafficking"]
+    assert {s.provision for s in inside.sides} >= {"4.2", "5.1"} and {s.protocol for s in inside.sides} == {
+        "4lscb-ctp-2011"
+    }
+    assert not [c for c in everything if c.topic == "trafficking"]
+    (missing,) = [c for c in everything if c.topic == "missing"]
+    assert {(s.protocol, s.provision) for s in missing.sides} == {
+        ("4lscb-met-2013", "4.1"),
+        ("4lscb-met-guide-2018", "12"),
+    }
+
+
+def test_a_definition_is_quoted_by_its_own_sentence_not_a_list_item(corpus):
+    from protograph.comparing.diff import _definitions
+
+    guide = _definitions(corpus.graph("4lscb-met-guide-2018"), corpus.ontology, "4lscb-met-guide-2018")
+    quotes = {quote for sides in guide.values() for _, _, quote in sides}
+    assert "Children can be trafficked for:" in quotes and "Benefit fraud." not in quotes

@@ -111,7 +111,9 @@ def test_lincs_considering_a_move_from_the_household_is_not_accommodation(curren
     )
     (accommodate,) = _of(current, "modality", "accommodate-a-child-with-no-safe-carer")
     lincs = [s for s in accommodate.sides if s.protocol == "lincs-tc-2023"]
-    assert [(s.provision, s.value.split(" ")[0]) for s in lincs] == [("trafficked-children-who-are-looked-after", "may")]
+    assert [(s.provision, s.value.split(" ")[0]) for s in lincs] == [
+        ("trafficked-children-who-are-looked-after", "may")
+    ]
 
 
 def test_lincs_no_further_action_before_the_meeting_is_not_a_plan_forbidden(current, every_version):
@@ -154,7 +156,9 @@ def test_a_duty_of_the_guide_whose_sentence_stands_in_met_2013_is_not_added(met_
         if change.area == "duty" and change.kind == "added":
             assert not (change.after[0] == new and words in change.after[2]), change.topic
     assert [
-        c for c in met_to_guide if c.kind == "moved" and c.before[0] == old and c.after[0] == new and words in c.after[2]
+        c
+        for c in met_to_guide
+        if c.kind == "moved" and c.before[0] == old and c.after[0] == new and words in c.after[2]
     ]
 
 
@@ -196,7 +200,11 @@ def test_guide_59_carers_support_is_the_sentence_of_met_2013_5_6_2_unchanged(met
     considered and resources identified, either by the manager of the residential unit, or the
     fostering link worker' stands in 4lscb-met-2013 5.6.2 and 4lscb-met-guide-2018 59; the diff
     reported a changed recipient because the guide's encoding had left the carers out."""
-    (support,) = [c for c in met_to_guide if c.area == "duty" and c.before and c.before[0] == "5.6.2" and "These needs" in c.before[2]]
+    (support,) = [
+        c
+        for c in met_to_guide
+        if c.area == "duty" and c.before and c.before[0] == "5.6.2" and "These needs" in c.before[2]
+    ]
     assert support.kind == "moved" and support.after[0] == "59"
 
 
@@ -213,7 +221,11 @@ def test_met_2013_5_7_gather_and_share_pair_with_guide_119_not_with_guide_8(met_
     4lscb-met-guide-2018 119; the diff paired 5.7 with 8 ('Intelligence sharing is also important in
     identifying children at risk of exploitation (e.g. via the Police Community Partnership
     Information Form)'), a sentence new in the guide."""
-    from_5_7 = [c for c in met_to_guide if c.area == "duty" and c.before and c.before[0] == "5.7" and "gather, record and share" in c.before[2]]
+    from_5_7 = [
+        c
+        for c in met_to_guide
+        if c.area == "duty" and c.before and c.before[0] == "5.7" and "gather, record and share" in c.before[2]
+    ]
     assert len(from_5_7) == 2
     assert {c.after[0] for c in from_5_7} == {"119"}
     assert {c.before[1].split(";")[0].split(") ")[-1] for c in from_5_7} == {
@@ -238,9 +250,13 @@ def test_a_photo_for_the_police_if_the_child_goes_missing_is_not_the_assessment_
     photograph of the child be included in the social worker's file') are owed in different
     situations; their 'Take' against 'should' was reported as a modality conflict. The guide's own
     file photograph (82 'A recent or new photograph of the child should be included') is the match."""
-    assert _aligned(corpus, "4lscb-met-guide-2018", "duty-71-take-photo") == {"photograph-the-child-so-they-can-be-found"}
+    assert _aligned(corpus, "4lscb-met-guide-2018", "duty-71-take-photo") == {
+        "photograph-the-child-so-they-can-be-found"
+    }
     assert _aligned(corpus, "4lscb-met-guide-2018", "duty-82-recent-photograph") == {"take-a-photograph-of-the-child"}
-    assert _aligned(corpus, "lincs-tc-2023", "duty-social-work-assessment-photograph") == {"take-a-photograph-of-the-child"}
+    assert _aligned(corpus, "lincs-tc-2023", "duty-social-work-assessment-photograph") == {
+        "take-a-photograph-of-the-child"
+    }
     assert not _of(current, "modality", "take-a-photograph-of-the-child")
 
 

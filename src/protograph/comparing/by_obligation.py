@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
-from rdflib import RDF, Graph
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SKOS
 
 from ..corpus.duties import Duty, duties
 from ..corpus.loader import Corpus
@@ -143,6 +144,30 @@ def role_words(ontology: Graph, roles: tuple[str, ...] | set[str]) -> str:
     return ", ".join(sorted(_term(ontology, "role", r) for r in roles))
 
 
+ROLE = "https://w3id.org/protograph/role/"
+
+
+def role_chain(ontology: Graph, role: str) -> set[str]:
+    """A role with every role above it (skos:broader, transitively): MASH, children's
+    services, local authority."""
+    found, stack = set(), [role]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.add(current)
+        for above in ontology.objects(URIRef(ROLE + current), SKOS.broader):
+            if str(above).startswith(ROLE):
+                stack.append(str(above)[len(ROLE) :])
+    return found
+
+
+def same_body(ontology: Graph, p: set[str] | tuple[str, ...], q: set[str] | tuple[str, ...]) -> bool:
+    """Whether two sets of roles name a common body: a role in both, or a role of one above or
+    below a role of the other (children's services within the local authority)."""
+    return any(a in role_chain(ontology, b) or b in role_chain(ontology, a) for a in p for b in q)
+
+
 def _time_kinds(corpus: Corpus, duty: Duty) -> set[str]:
     graph = corpus.graph(duty.protocol)
     kinds = set()
@@ -218,11 +243,12 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
         found.append(
             Finding("modality", obligation, ((sp, sp.protocol, _modal_words(sp)), (sq, sq.protocol, _modal_words(sq))))
         )
-    # bearer and recipient
+    # bearer and recipient: a role and a role above or below it (skos:broader: the local
+    # authority, its children's services, their MASH and social worker) are one body
     for kind, attribute in (("bearer", "bearers"), ("recipient", "recipients")):
         rp = {r for d in pc for r in getattr(d, attribute)}
         rq = {r for d in qc for r in getattr(d, attribute)}
-        if rp and rq and not rp & rq and not (rp | rq) & GENERIC_ROLES:
+        if rp and rq and not same_body(ontology, rp, rq) and not (rp | rq) & GENERIC_ROLES:
             dp = _best([d for d in pc if getattr(d, attribute)], lambda d: -STRENGTH.get(d.modality, 0))
             dq = _best([d for d in qc if getattr(d, attribute)], lambda d: -STRENGTH.get(d.modality, 0))
             found.append(

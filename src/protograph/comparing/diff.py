@@ -35,7 +35,7 @@ from .by_obligation import (
     role_words,
     scope_words,
 )
-from .conflicts import _definition_value, renames
+from .conflicts import _definition_value, definition_citation, renames
 
 AREAS = ["duty", "timescale", "threshold", "definition", "indicator", "form", "rename"]
 
@@ -291,10 +291,12 @@ def _definitions(graph: Graph, ontology: Graph, protocol_id: str) -> dict[str, l
     engine = OxigraphEngine(graph)
     facets: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     meta: dict[str, tuple[str, str, str]] = {}
+    cited: dict[str, tuple] = {}
     for r in engine.query("definition-differs-for-same-concept"):
-        row = (str(r.concept), str(r.reference), str(r.quote))  # a definition citing several passages:
-        earlier = meta.get(str(r.definition), row)  # the first in document order, the same every run
-        meta[str(r.definition)] = min(earlier, row, key=lambda m: (reference_key(m[1]), m))
+        row = (definition_citation(r), (str(r.concept), str(r.reference), str(r.quote)))  # a definition
+        earlier = cited.get(str(r.definition), row)  # citing several passages: its own sentence first,
+        cited[str(r.definition)] = min(earlier, row)  # then document order, the same every run
+        meta[str(r.definition)] = cited[str(r.definition)][1]
         if r.value is not None and short_id(r.facet) != "definedBy":
             facets[str(r.definition)][short_id(r.facet)].add(r.value)
     result: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
