@@ -95,70 +95,8 @@ def align_command(protocol_ids: tuple[str, ...], limit: int, corpus: Any, fmt: s
     """List duties neither aligned to a shared obligation nor marked unique, each with candidate
     obligations ranked by wording, action, trigger and roles; and sentences carried over between
     versions that the alignment places under different obligations. Exit 1 when there are any."""
-    import json
+    from ..reports.policy import align_report
 
-    from ..comparing.alignment import alignment_disagreements, inferred, suggestions, unaligned
-    from ..reports.formats import render
-
-    chosen = list(protocol_ids) or corpus.ids()
-    for protocol_id in chosen:
-        corpus.info(protocol_id)
-    rows = []
-    for duty in unaligned(corpus, chosen):
-        candidates = suggestions(corpus, duty, limit)
-        rows.append(
-            {
-                "protocol": duty.protocol,
-                "provision": duty.provision,
-                "duty": duty.id,
-                "quote": duty.quote,
-                "suggestions": [
-                    {
-                        "obligation": s.obligation.id,
-                        "label": s.obligation.label,
-                        "score": s.score,
-                        "why": list(s.reasons),
-                    }
-                    for s in candidates
-                ],
-            }
-        )
-    disagreements = [d for d in alignment_disagreements(corpus) if {d.older.protocol, d.newer.protocol} & set(chosen)]
-    carried = {k: v for k, v in inferred(corpus).items() if k[0] in chosen}
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "unaligned": rows,
-                    "aligned_differently": [d.line() for d in disagreements],
-                    "inferred": [
-                        {"protocol": p, "duty": d, "obligations": list(o)} for (p, d), o in sorted(carried.items())
-                    ],
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
-    else:
-        table = [
-            {
-                "protocol": r["protocol"],
-                "clause": r["provision"],
-                "duty": r["duty"],
-                "candidates": "; ".join(
-                    f"{s['obligation']} ({s['score']}: {', '.join(s['why'])})" for s in r["suggestions"]
-                )
-                or "none",
-            }
-            for r in rows
-        ]
-        click.echo(
-            render(table, ["protocol", "clause", "duty", "candidates"], fmt, wrap={"candidates": 70, "duty": 40})
-        )
-        for d in disagreements:
-            click.echo(f"aligned differently: {d.line()}")
-        click.echo(
-            f"{len(rows)} duties not aligned, {len(disagreements)} carried-over sentences aligned differently, "
-            f"{len(carried)} alignments inferred from carried-over sentences"
-        )
-    return 1 if rows or disagreements else 0
+    text, left = align_report(corpus, list(protocol_ids) or None, limit, fmt)
+    click.echo(text)
+    return 1 if left else 0

@@ -307,3 +307,32 @@ def suggestions(corpus: Corpus, duty: Duty, limit: int = 3) -> list[Suggestion]:
             scored.append(Suggestion(obligation, round(score, 2), tuple(reasons)))
     scored.sort(key=lambda s: (-s.score, s.obligation.id))
     return scored[:limit]
+
+
+def alignment_status(corpus: Corpus, protocols: list[str] | None = None, limit: int = 3) -> dict[str, list]:
+    """What is left to align among the chosen protocols (all when None), as plain data
+    (``protograph align``): each duty neither aligned nor unique with its candidates, the
+    carried-over sentences aligned differently, and the alignments inferred from them."""
+    chosen = list(protocols or corpus.ids())
+    for protocol_id in chosen:
+        corpus.info(protocol_id)
+    rows = [
+        {
+            "protocol": duty.protocol,
+            "provision": duty.provision,
+            "duty": duty.id,
+            "quote": duty.quote,
+            "suggestions": [
+                {"obligation": s.obligation.id, "label": s.obligation.label, "score": s.score, "why": list(s.reasons)}
+                for s in suggestions(corpus, duty, limit)
+            ],
+        }
+        for duty in unaligned(corpus, chosen)
+    ]
+    disagreements = [d for d in alignment_disagreements(corpus) if {d.older.protocol, d.newer.protocol} & set(chosen)]
+    carried = {k: v for k, v in inferred(corpus).items() if k[0] in chosen}
+    return {
+        "unaligned": rows,
+        "aligned_differently": [d.line() for d in disagreements],
+        "inferred": [{"protocol": p, "duty": d, "obligations": list(o)} for (p, d), o in sorted(carried.items())],
+    }

@@ -284,3 +284,35 @@ def _short_names(corpus: Corpus, protocols: list[str]) -> dict[str, str]:
     from ..comparing.conflicts import protocol_name
 
     return {p: protocol_name(corpus, p) for p in protocols}
+
+
+def align_report(
+    corpus: Corpus, protocols: list[str] | None = None, limit: int = 3, fmt: str = "table"
+) -> tuple[str, bool]:
+    """The alignment report (``protograph align``) as text, and whether anything is left to do
+    (a duty not aligned, or a carried-over sentence aligned differently)."""
+    from ..comparing.alignment import alignment_status
+
+    status = alignment_status(corpus, protocols, limit)
+    left = bool(status["unaligned"] or status["aligned_differently"])
+    if fmt == "json":
+        return json.dumps(status, indent=2, ensure_ascii=False), left
+    table = [
+        {
+            "protocol": r["protocol"],
+            "clause": r["provision"],
+            "duty": r["duty"],
+            "candidates": "; ".join(
+                f"{s['obligation']} ({s['score']}: {', '.join(s['why'])})" for s in r["suggestions"]
+            )
+            or "none",
+        }
+        for r in status["unaligned"]
+    ]
+    lines = [render(table, ["protocol", "clause", "duty", "candidates"], fmt, wrap={"candidates": 70, "duty": 40})]
+    lines += [f"aligned differently: {line}" for line in status["aligned_differently"]]
+    lines.append(
+        f"{len(status['unaligned'])} duties not aligned, {len(status['aligned_differently'])} carried-over sentences "
+        f"aligned differently, {len(status['inferred'])} alignments inferred from carried-over sentences"
+    )
+    return "\n".join(lines), left
