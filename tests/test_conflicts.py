@@ -168,11 +168,25 @@ def test_html_escapes_markup_in_every_field():
     assert page.count("&lt;script&gt;") >= 6
 
 
-def test_diff_2011_to_2013_shows_the_flight_window_changed_and_the_seraf_deadline_added(corpus):
+def test_diff_2011_to_2013_does_not_pair_risk_windows_counted_from_different_events(corpus):
+    """ctp-2011 9.5: "some child victims flee local authority care, often within 48 hours of
+    safeguarding" counts from the child being safeguarded; met-2013 5.2: UASC "are at very high
+    risk of going missing within 24 hours of entering the UK" counts from arrival, for children
+    not yet in care. Different events (and children): 2013 does not shorten 2011's window, it
+    drops one and states another, so the diff shows one removed and one added flight-risk
+    window, each with its own starting event in words, not a change from 48 to 24 hours."""
     changes = diff(corpus, "4lscb-ctp-2011", "4lscb-met-2013")
     window = [c for c in changes if c.area == "timescale" and "flight-risk-window" in c.topic]
-    assert [c.kind for c in window] == ["changed"]
-    assert window[0].before[0] == "9.5" and window[0].after[0] == "5.2"
+    assert sorted((c.kind, (c.before or c.after)[0]) for c in window) == [("added", "5.2"), ("removed", "9.5")]
+    (gone,) = [c for c in window if c.kind == "removed"]
+    (new,) = [c for c in window if c.kind == "added"]
+    assert "48 hours of safeguarding" in gone.before[2] and "from child safeguarded" in gone.before[1]
+    assert "24 hours of entering the UK" in new.after[2] and "from arrived in the UK" in new.after[1]
+    assert not any(
+        internal in c.summary + str(c.before) + str(c.after)
+        for c in window
+        for internal in ("PT48H", "PT24H", "child-safeguarded", "arrived-uk")
+    )
     added = [c for c in changes if c.kind == "added" and c.area == "timescale"]
     assert any(c.after[0] == "5.3.2" and "working days" in c.after[1] for c in added)
     removed = [c for c in changes if c.kind == "removed" and c.area == "timescale"]
@@ -200,15 +214,17 @@ def test_diff_command_gives_changes_with_clauses_and_quotes_on_both_sides_in_jso
     )
     assert as_json.returncode == 0, as_json.stderr
     entries = json.loads(as_json.stdout)
-    (window,) = [e for e in entries if e["kind"] == "changed" and "flight-risk-window" in e["topic"]]
-    before, after = window["sides"]
-    assert (before["protocol"], before["provision"], after["protocol"], after["provision"]) == (
+    (gone,) = [e for e in entries if e["kind"] == "removed" and "flight-risk-window" in e["topic"]]
+    before, after = gone["sides"]
+    assert (before["protocol"], before["provision"], after["protocol"], after["value"]) == (
         "4lscb-ctp-2011",
         "9.5",
         "4lscb-met-2013",
-        "5.2",
+        "(none)",
     )
-    assert "48 hours of safeguarding" in before["quote"] and "24 hours of entering the UK" in after["quote"]
+    assert "48 hours of safeguarding" in before["quote"]
+    (new,) = [e for e in entries if e["kind"] == "added" and "flight-risk-window" in e["topic"]]
+    assert new["sides"][1]["provision"] == "5.2" and "24 hours of entering the UK" in new["sides"][1]["quote"]
     as_markdown = subprocess.run([*args, "--format", "markdown"], capture_output=True, text=True, timeout=300)
     assert as_markdown.stdout.startswith(
         "# Changes from 4LSCB Child Trafficking Protocol 2011 to 4LSCB Missing, Exploited and Trafficked Protocol 2013"

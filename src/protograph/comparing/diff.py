@@ -30,6 +30,7 @@ from .by_obligation import (
     MODALITY_WORDS,
     STRENGTH,
     STRENGTH_WORDS,
+    _event_words,
     deadline_words,
     hours_of,
     role_words,
@@ -231,20 +232,15 @@ def _pair_by_wording(la: list[Duty], rb: list[Duty]) -> list[tuple[Duty, Duty]]:
     return pairs
 
 
-def _ts_value(t: Timescale) -> str:
-    span = (
-        "immediately"
-        if t.immediate
-        else "no stated length"
-        if t.max is None
-        else (t.max if t.min == t.max else f"{t.min}–{t.max}")
-    )
-    extra = (" working days" if t.working_days else "") + (" (soft)" if t.soft else "")
-    after = f" of {t.relative_to}" if t.relative_to else ""
+def _ts_value(ontology: Graph, t: Timescale) -> str:
+    """A timescale in words: '48 hours (approximate) from child safeguarded: what it is'."""
+    span = "no stated length" if t.max is None and not t.immediate else deadline_words(t)  # type: ignore[arg-type]
+    extra = " (approximate)" if t.soft else ""
+    after = f" {'on' if t.immediate else 'from'} {_event_words(ontology, t.relative_to)}" if t.relative_to else ""
     return f"{span}{extra}{after}: {t.what}"
 
 
-def _timescale_changes(a: list[Timescale], b: list[Timescale]) -> list[Change]:
+def _timescale_changes(ontology: Graph, a: list[Timescale], b: list[Timescale]) -> list[Change]:
     def key(t: Timescale) -> tuple:
         return (t.topic, t.kind, t.relative_to)
 
@@ -259,9 +255,18 @@ def _timescale_changes(a: list[Timescale], b: list[Timescale]) -> list[Change]:
     for k in sorted(set(left) | set(right)):
         if left.get(k) and right.get(k):
             continue
+        # a version that leaves the starting event unsaid is paired with the other's only
+        # timescale on the topic; two different starting events are different timescales
+        # (48 hours of safeguarding, 24 hours of entering the UK): one removed, one added
         others_a = [o for o in left if o[:2] == k[:2] and o not in right]
         others_b = [o for o in right if o[:2] == k[:2] and o not in left]
-        if len(others_a) == 1 and len(others_b) == 1 and len(left[others_a[0]]) == 1 and len(right[others_b[0]]) == 1:
+        if (
+            len(others_a) == 1
+            and len(others_b) == 1
+            and len(left[others_a[0]]) == 1
+            and len(right[others_b[0]]) == 1
+            and not (others_a[0][2] and others_b[0][2])
+        ):
             merged = (k[0], k[1], "*")
             left[merged], right[merged] = left.pop(others_a[0]), right.pop(others_b[0])
     changes = []
@@ -276,14 +281,18 @@ def _timescale_changes(a: list[Timescale], b: list[Timescale]) -> list[Change]:
                     "changed",
                     "timescale",
                     topic,
-                    (la[0].provision, _ts_value(la[0]), la[0].quote),
-                    (rb[0].provision, _ts_value(rb[0]), rb[0].quote),
+                    (la[0].provision, _ts_value(ontology, la[0]), la[0].quote),
+                    (rb[0].provision, _ts_value(ontology, rb[0]), rb[0].quote),
                 )
             )
         elif la and not rb:
-            changes += [Change("removed", "timescale", topic, (t.provision, _ts_value(t), t.quote), None) for t in la]
+            changes += [
+                Change("removed", "timescale", topic, (t.provision, _ts_value(ontology, t), t.quote), None) for t in la
+            ]
         elif rb and not la:
-            changes += [Change("added", "timescale", topic, None, (t.provision, _ts_value(t), t.quote)) for t in rb]
+            changes += [
+                Change("added", "timescale", topic, None, (t.provision, _ts_value(ontology, t), t.quote)) for t in rb
+            ]
     return changes
 
 
@@ -421,7 +430,7 @@ def diff(corpus: Corpus, a: str, b: str, areas: list[str] | None = None) -> list
     if "duty" in wanted:
         changes += _duty_changes(corpus, a, b)
     if "timescale" in wanted:
-        changes += _timescale_changes(timescales(corpus, [a]), timescales(corpus, [b]))
+        changes += _timescale_changes(ontology, timescales(corpus, [a]), timescales(corpus, [b]))
     if "threshold" in wanted:
         changes += _threshold_changes(corpus, a, b)
     if "definition" in wanted:
