@@ -311,3 +311,21 @@ def test_a_definition_is_quoted_by_its_own_sentence_not_a_list_item(corpus):
     guide = _definitions(corpus.graph("4lscb-met-guide-2018"), corpus.ontology, "4lscb-met-guide-2018")
     quotes = {quote for sides in guide.values() for _, _, quote in sides}
     assert "Children can be trafficked for:" in quotes and "Benefit fraud." not in quotes
+
+
+def test_a_deadline_is_compared_with_the_duty_of_the_same_trigger(corpus):
+    """ctp-2011 12.5 "The Local Authority will decide on a course of action within 24 hours" (of
+    a referral to children's services) has its like in herts 8.2 "The MASH team manager will
+    make a decision on the case within 24 hours" (of a referral to the MASH, children's
+    services' front door), not in herts 6.2's general "deal with all referrals": same deadline,
+    no conflict. Guide 81's initial assessment in 7 working days against herts 6.2, which gives
+    the assessment no timescale, stays."""
+    found = conflicts(corpus, kinds=["deadline"], include_superseded=True)
+    assert not [c for c in found if c.obligation == "decide-on-a-referral-quickly"]
+    (assessment,) = [
+        c for c in conflicts(corpus, kinds=["deadline"]) if c.obligation == "assess-the-needs-of-a-referred-child"
+    ]
+    assert {(s.protocol, s.provision, s.value) for s in assessment.sides} >= {
+        ("4lscb-met-guide-2018", "81", "7 working days"),
+        ("herts-tc-2016", "6.2", "no timescale"),
+    }

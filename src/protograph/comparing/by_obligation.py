@@ -98,15 +98,19 @@ def _ages_overlap(a: Duty, b: Duty) -> bool:
     return low < high
 
 
-def same_situation(a: Duty, b: Duty) -> bool:
+def same_situation(a: Duty, b: Duty, ontology: Graph | None = None) -> bool:
     """Whether two duties can apply to the same child and event: their age bounds overlap and
     no trigger qualifier (category, channel, recipient) set on both sides differs. A wider
-    scope contains a narrower one, so they can be compared on the narrower."""
+    scope contains a narrower one, so they can be compared on the narrower; a referral to the
+    MASH is a referral to children's services (with the ontology, roles on one skos:broader
+    chain are one recipient)."""
     if not _ages_overlap(a, b):
         return False
     for qualifier in ("trigger_category", "trigger_channel", "trigger_recipient"):
         x, y = getattr(a, qualifier), getattr(b, qualifier)
         if x and y and x != y:
+            if qualifier == "trigger_recipient" and ontology is not None and same_body(ontology, {x}, {y}):
+                continue
             return False
     return True
 
@@ -188,8 +192,8 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
     """The facets on which two protocols' duties for one obligation differ."""
     ontology = corpus.ontology
     found: list[Finding] = []
-    pc = [d for d in p if any(same_situation(d, e) for e in q)]
-    qc = [e for e in q if any(same_situation(d, e) for d in p)]
+    pc = [d for d in p if any(same_situation(d, e, ontology) for e in q)]
+    qc = [e for e in q if any(same_situation(d, e, ontology) for d in p)]
     if not pc or not qc:
         note = "the two texts state this for different children or events, so nothing else is compared"
         return [_scope_finding(ontology, obligation, p, q, note)]
@@ -197,8 +201,14 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
     dl_p = [d for d in pc if d.deadline is not None and hours_of(d.deadline) is not None]
     dl_q = [d for d in qc if d.deadline is not None and hours_of(d.deadline) is not None]
     if dl_p or dl_q:
-        tp = _best(dl_p, lambda d: hours_of(d.deadline)) if dl_p else _best(pc, lambda d: -STRENGTH.get(d.modality, 0))
-        tq = _best(dl_q, lambda d: hours_of(d.deadline)) if dl_q else _best(qc, lambda d: -STRENGTH.get(d.modality, 0))
+        # like with like: an untimed side is shown by its duty with the timed side's trigger
+        # (then the strongest), not by another duty of the same obligation
+        tp = _best(dl_p, lambda d: hours_of(d.deadline)) if dl_p else None
+        tq = _best(dl_q, lambda d: hours_of(d.deadline)) if dl_q else None
+        if tp is None:
+            tp = _best(pc, lambda d: (tq is None or d.trigger != tq.trigger, -STRENGTH.get(d.modality, 0)))
+        if tq is None:
+            tq = _best(qc, lambda d: (d.trigger != tp.trigger, -STRENGTH.get(d.modality, 0)))
         hp, hq = hours_of(tp.deadline), hours_of(tq.deadline)
         working_p = bool(tp.deadline and tp.deadline.working_days)
         working_q = bool(tq.deadline and tq.deadline.working_days)
