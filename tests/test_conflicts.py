@@ -329,3 +329,22 @@ def test_a_deadline_is_compared_with_the_duty_of_the_same_trigger(corpus):
         ("4lscb-met-guide-2018", "81", "7 working days"),
         ("herts-tc-2016", "6.2", "no timescale"),
     }
+
+
+def test_diff_pairs_a_duty_with_the_one_doing_the_same_act_for_the_same_body(corpus):
+    """met-2013 5.2: "local safeguarding procedures should be triggered, including referral to
+    local authority children's social care and the police"; guide 91: "... including contact
+    to the local Multi-Agency Safeguarding Hub and the police in an emergency situation". The
+    guide encodes the MASH and the police as two duties with one quote; the 2013 referral is
+    the MASH referral (same act, and the MASH is children's services' front door), so the
+    diff says the police moved to emergencies only, never that children's social care was
+    dropped. Guide 54's "refer to their local procedures" is not a new wording of 2013's app-3
+    stage one, whose sentence stands in both versions."""
+    changes = diff(corpus, "4lscb-met-2013", "4lscb-met-guide-2018", ["duty"])
+    at_91 = [c for c in changes if c.after and c.after[0] == "91" and c.before and c.before[0] == "5.2"]
+    referral = [c for c in at_91 if "trafficking" in c.topic and "refer" in c.topic.lower()]
+    assert referral and all("MASH" in f for c in referral for f in c.facets if f.startswith("recipient"))
+    assert not [f for c in at_91 for f in c.facets if f.startswith("recipient") and f.endswith("→ police")]
+    added = [c for c in changes if c.kind == "added" and c.after[0] == "91"]
+    assert any("police in an emergency" in c.topic for c in added)
+    assert not [c for c in changes if c.after and c.after[0] == "app-3" and c.before and c.before[0] == "5.1.3"]

@@ -34,6 +34,7 @@ from .by_obligation import (
     deadline_words,
     hours_of,
     role_words,
+    same_body,
     scope_words,
 )
 from .conflicts import _definition_value, definition_citation, renames
@@ -160,10 +161,17 @@ def _duty_changes(corpus: Corpus, a_id: str, b_id: str) -> list[Change]:
         if d.id not in paired_b:
             for o in found.get((d.protocol, d.id), ()):
                 by_obligation_b[o].append(d)
+    # a duty aligned to several obligations (guide 91 "contact to the local Multi-Agency
+    # Safeguarding Hub" for exploitation and for trafficking) may meet, under each obligation,
+    # the other version's duty for it (met-2013 5.2 encodes the referral once per kind);
+    # carried-over pairs are fixed, and a pair needs at least one side not yet paired
+    carried = set(paired_a) | set(paired_b)
+    text_a, text_b = _source(corpus, a_id), _source(corpus, b_id)
     for obligation in sorted(set(by_obligation_a) & set(by_obligation_b)):
-        la = [d for d in by_obligation_a[obligation] if d.id not in paired_a]
-        rb = [d for d in by_obligation_b[obligation] if d.id not in paired_b]
-        for da, db in _pair_by_wording(la, rb):
+        la = [d for d in by_obligation_a[obligation] if d.id not in carried]
+        rb = [d for d in by_obligation_b[obligation] if d.id not in carried]
+        fresh = {d.id for d in la if d.id not in paired_a} | {d.id for d in rb if d.id not in paired_b}
+        for da, db in _pair_by_wording(corpus.ontology, la, rb, fresh, (text_a, text_b)):
             pairs.append((da, db))
             paired_a.add(da.id)
             paired_b.add(db.id)
@@ -176,7 +184,6 @@ def _duty_changes(corpus: Corpus, a_id: str, b_id: str) -> list[Change]:
             changes.append(_duty_change(corpus, "changed", da, db, facets))
         elif da.provision != db.provision:
             changes.append(_duty_change(corpus, "moved", da, db, (f"clause: {da.provision} → {db.provision}",)))
-    text_a, text_b = _source(corpus, a_id), _source(corpus, b_id)
     for d in a:
         if d.id not in paired_a and not _stands_in(d.quote, text_b):
             changes.append(_duty_change(corpus, "removed", d, None))
@@ -212,19 +219,53 @@ def _similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, _norm(a), _norm(b), autojunk=False).ratio()
 
 
-def _pair_by_wording(la: list[Duty], rb: list[Duty]) -> list[tuple[Duty, Duty]]:
-    """Pair duties of one obligation: a lone duty on each side, or else the closest wording
-    (at least a third alike)."""
+def _agreement(ontology: Graph, a: Duty, b: Duty) -> int:
+    """How many of action, recipient, bearer, trigger and naming a form two duties share (roles on one
+    skos:broader chain count as one body: the MASH is children's services' front door)."""
+    return (
+        (a.action == b.action)
+        + (same_body(ontology, a.recipients, b.recipients) or not (a.recipients or b.recipients))
+        + same_body(ontology, a.bearers, b.bearers)
+        + (a.trigger == b.trigger)
+        + (bool(a.forms) == bool(b.forms))
+    )
+
+
+def _pair_by_wording(
+    ontology: Graph, la: list[Duty], rb: list[Duty], fresh: set[str], texts: tuple[str | None, str | None]
+) -> list[tuple[Duty, Duty]]:
+    """Pair duties of one obligation: a lone duty on each side, or else the pair agreeing on
+    most of action, recipient, bearer, trigger and form, then the closest wording (at least a third
+    alike). One sentence encoded as two duties (guide 91: contact the MASH, and the police in
+    an emergency) pairs each with its like, not by the order they were written in. A pair
+    needs a duty in ``fresh`` (not yet paired under another obligation), and a duty paired
+    again must do the same act. A sentence that stands in both versions (``texts``: A's and
+    B's normalised source) is unchanged: it pairs only with much the same words."""
+
+    def unchanged(d: Duty, other_text: str | None) -> bool:
+        return _stands_in(d.quote, other_text)
+
+    def allowed(da: Duty, db: Duty) -> bool:
+        qa, qb = normalised(da.quote), normalised(db.quote)
+        if (unchanged(da, texts[1]) or unchanged(db, texts[0])) and not (
+            qa in qb or qb in qa or _similarity(da.quote, db.quote) >= 0.5
+        ):
+            return False  # the other sentence stands unchanged: this one is not its new wording
+        return da.id in fresh and db.id in fresh or bool({da.id, db.id} & fresh) and da.action == db.action
+
     if len(la) == 1 and len(rb) == 1:
-        return [(la[0], rb[0])]
+        return [(la[0], rb[0])] if allowed(la[0], rb[0]) else []
     scored = sorted(
-        ((_similarity(da.quote, db.quote), i, j) for i, da in enumerate(la) for j, db in enumerate(rb)), reverse=True
+        (-_agreement(ontology, da, db), -round(_similarity(da.quote, db.quote), 6), i, j)
+        for i, da in enumerate(la)
+        for j, db in enumerate(rb)
+        if allowed(da, db)
     )
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs = []
-    for score, i, j in scored:
-        if score < 0.34 or i in used_a or j in used_b:
+    for _, negative_score, i, j in scored:
+        if -negative_score < 0.34 or i in used_a or j in used_b:
             continue
         used_a.add(i)
         used_b.add(j)
