@@ -348,3 +348,30 @@ def test_diff_pairs_a_duty_with_the_one_doing_the_same_act_for_the_same_body(cor
     added = [c for c in changes if c.kind == "added" and c.after[0] == "91"]
     assert any("police in an emergency" in c.topic for c in added)
     assert not [c for c in changes if c.after and c.after[0] == "app-3" and c.before and c.before[0] == "5.1.3"]
+
+
+def test_diff_facets_speak_in_words_modality_as_written_and_forms_by_label_and_clause(corpus):
+    """ctp-2011 13.1 "will" and guide 105 "will" are shown as *will*, not as the strength class
+    "must"; met-2013 5.2's CYP and guide 95's PPN1 are named with their clauses, never by id;
+    herts-style wider names of one body (children's services → the local authority, ctp 11.2 →
+    met-2013 5.6.1 placements) are not a change of bearer."""
+    old = diff(corpus, "4lscb-ctp-2011", "4lscb-met-2013", ["duty"])
+    new = diff(corpus, "4lscb-met-2013", "4lscb-met-guide-2018", ["duty"])
+    facets = [f for c in old + new for f in c.facets]
+    assert "modality: will → should" in [f for c in old if c.before and c.before[0] == "13.1" for f in c.facets]
+    assert "modality: should → will" in [f for c in new if c.after and c.after[0] == "105" for f in c.facets]
+    assert (
+        "form: police Children and Young People form (CYP) (5.2) → police Children and Young People form (PPN1) (95)"
+        in facets
+    )
+    values = [side[1] for c in old + new for side in (c.before, c.after) if side]
+    for internal in (
+        "form-5.2-cyp",
+        "form-95-ppn1",
+        "tool-app-2-seraf",
+        "childrens-services",
+        "allocated-social-worker",
+    ):
+        assert not [f for f in facets + values if internal in f], internal
+    (placement,) = [c for c in old if c.before and c.before[0] == "11.2" and c.after and c.after[0] == "5.6.1"]
+    assert placement.kind == "moved"

@@ -29,8 +29,8 @@ from .by_obligation import (
     FORBIDDING,
     MODALITY_WORDS,
     STRENGTH,
-    STRENGTH_WORDS,
     _event_words,
+    _term,
     deadline_words,
     hours_of,
     role_words,
@@ -81,38 +81,82 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
-def duty_summary(d: Duty) -> str:
-    """A duty in one line: modality and wording, bearers, recipients, deadline, conditions."""
+def duty_summary(corpus: Corpus, d: Duty) -> str:
+    """A duty in one line, in words: modality and wording, act, bearers, recipients, deadline,
+    conditions."""
+    ontology = corpus.ontology
     parts = [
         f"{MODALITY_WORDS.get(d.modality, d.modality)} (“{d.wording}”) {d.labels.get(d.action, d.action)}",
-        "by " + ", ".join(d.bearers),
+        "by " + role_words(ontology, d.bearers),
     ]
     if d.recipients:
-        parts.append("to " + ", ".join(d.recipients))
+        parts.append("to " + role_words(ontology, d.recipients))
     if d.when():
         parts.append(d.when())
     if d.conditions:
-        parts.append("if " + ", ".join(d.conditions))
+        parts.append("if " + ", ".join(_term(ontology, "condition", c) for c in d.conditions))
     return "; ".join(parts)
 
 
-def duty_facets(corpus: Corpus, d: Duty) -> dict[str, str]:
-    """The facets of a duty a change is reported on, in words."""
+def form_words(corpus: Corpus, protocol_id: str, forms: tuple[str, ...]) -> str:
+    """The forms a duty names, each by its label and clause: 'police Children and Young
+    People form (CYP) (5.2)'."""
+
+    def build() -> dict[str, str]:
+        graph = corpus.graph(protocol_id)
+        named = {}
+        for instrument in graph.subjects(PG.instrumentKind, None):
+            provision = first_provision(graph, graph.objects(instrument, PG.provision))
+            clause = str(graph.value(provision, PG.reference) or "") if provision is not None else ""
+            words = label(graph, instrument)
+            named[short_id(instrument)] = f"{words} ({clause})" if clause else words
+        return named
+
+    named = corpus.memo(("form-words", protocol_id), build)
+    return ", ".join(sorted(named.get(f, f) for f in forms)) or "none named"
+
+
+def duty_facets(corpus: Corpus, d: Duty) -> dict[str, tuple[object, str]]:
+    """The facets of a duty a change is reported on: per facet, what is compared (modality by
+    strength, a form by its kind) and its words (modality as written: 'will')."""
     ontology = corpus.ontology
+    modal = MODALITY_WORDS.get(d.modality, d.modality)
+    graph = corpus.graph(d.protocol)
+    kinds = set()
+    for f in d.forms:
+        for instrument in graph.subjects(PG.instrumentKind, None):
+            if short_id(instrument) == f:
+                kinds.add(str(graph.value(instrument, PG.instrumentKind)))
     return {
-        "modality": STRENGTH_WORDS.get(STRENGTH.get(d.modality, 0), d.modality)
-        + (" (forbids)" if d.modality in FORBIDDING else ""),
-        "deadline": deadline_words(d.deadline),
-        "bearer": role_words(ontology, d.bearers),
-        "recipient": role_words(ontology, d.recipients) or "none named",
-        "scope": scope_words(d, ontology),
-        "form": ", ".join(d.forms) or "none named",
+        "modality": ((STRENGTH.get(d.modality, 0), d.modality in FORBIDDING), modal),
+        "deadline": (deadline_words(d.deadline),) * 2,
+        "bearer": (role_words(ontology, d.bearers),) * 2,
+        "recipient": (role_words(ontology, d.recipients) or "none named",) * 2,
+        "scope": (scope_words(d, ontology),) * 2,
+        "form": (tuple(sorted(kinds)) or tuple(d.forms), form_words(corpus, d.protocol, d.forms)),
     }
+
+
+def _same_bodies(corpus: Corpus, p: tuple[str, ...], q: tuple[str, ...]) -> bool:
+    """Whether every role of each side is, or is within or above, a role of the other (the
+    local authority, its children's services: one body)."""
+    ontology = corpus.ontology
+    return all(same_body(ontology, {r}, q) for r in p) and all(same_body(ontology, {r}, p) for r in q)
 
 
 def _facet_changes(corpus: Corpus, da: Duty, db: Duty) -> tuple[str, ...]:
     fa, fb = duty_facets(corpus, da), duty_facets(corpus, db)
-    return tuple(f"{name}: {fa[name]} → {fb[name]}" for name in fa if fa[name] != fb[name])
+    changed = []
+    for name in fa:
+        if fa[name][0] == fb[name][0]:
+            continue
+        if name in ("bearer", "recipient"):
+            attribute = "bearers" if name == "bearer" else "recipients"
+            p, q = getattr(da, attribute), getattr(db, attribute)
+            if p and q and _same_bodies(corpus, p, q):
+                continue  # children's services → local authority: the same body named more widely
+        changed.append(f"{name}: {fa[name][1]} → {fb[name][1]}")
+    return tuple(changed)
 
 
 def _duty_change(corpus: Corpus, kind: str, a: Duty | None, b: Duty | None, facets: tuple[str, ...] = ()) -> Change:
@@ -132,8 +176,8 @@ def _duty_change(corpus: Corpus, kind: str, a: Duty | None, b: Duty | None, face
         kind,
         "duty",
         topic,
-        (a.provision, duty_summary(a), a.quote) if a is not None else None,
-        (b.provision, duty_summary(b), b.quote) if b is not None else None,
+        (a.provision, duty_summary(corpus, a), a.quote) if a is not None else None,
+        (b.provision, duty_summary(corpus, b), b.quote) if b is not None else None,
         facets,
         obligation,
         weight=(safety, {"changed": 0, "removed": 1, "added": 2, "moved": 3}[kind], strong, -gap),
