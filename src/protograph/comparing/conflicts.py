@@ -228,11 +228,9 @@ COMPARED_FACETS = ("component", "riskLevel", "ageBelow", "ageAtLeast", "ageBelow
 
 def definition_citation(row: object) -> tuple:
     """How a definition's cited provisions are ordered: its own provision (the defining
-    sentence, a named node) before the list items it also cites, then in document order."""
-    from rdflib import BNode
-
-    provision = getattr(row, "provision", None)
-    return (isinstance(provision, BNode), reference_key(str(row.reference)), str(row.quote))  # type: ignore[attr-defined]
+    sentence, a named provision) before the list items it cites inline, then in document order."""
+    inline = getattr(row, "inline", None)
+    return (bool(inline is not None and inline.toPython()), reference_key(str(row.reference)), str(row.quote))  # type: ignore[attr-defined]
 
 
 def _one_name(ontology: Graph, value: object) -> object:
