@@ -179,9 +179,6 @@ MAX_COMMAND_STATEMENTS = 10
 # once one is thin, the test below fails until it is taken off this list.
 NOT_YET_THIN = {
     "validate_command": "the validate loop moves into checking/ and reports/",
-    "conflicts_command": "conflict rows move into comparing/ and reports/",
-    "diff_command": "diff rows move into comparing/ and reports/",
-    "align_command": "alignment rows and JSON move into comparing/ and reports/",
 }
 
 

@@ -159,3 +159,18 @@ def test_the_library_refuses_a_timeline_of_three_protocols(corpus, tmp_path):
     with pytest.raises(InputError, match="timeline takes one or two protocol ids, got 3"):
         write_timeline_page(corpus, [HERTS, LINCS, MET_2013], "missing", tmp_path / "t.html")
     assert not (tmp_path / "t.html").exists()
+
+
+def test_conflicts_diff_and_align_print_what_the_policy_report_functions_give(command, corpus):
+    from protograph.reports.policy import align_report, conflicts_report, diff_report
+
+    status, out, _ = command("conflicts", "--protocols", "4lscb-ctp-2011,herts-tc-2016", "--format", "markdown")
+    text, count = conflicts_report(corpus, ["4lscb-ctp-2011", "herts-tc-2016"], fmt="markdown")
+    assert status == 0 and out == text + "\n" and count > 0
+    status, out, _ = command("conflicts", "--summary", "--within")
+    assert status == 0 and out == conflicts_report(corpus, scope="within", summary=True)[0] + "\n"
+    status, out, _ = command("diff", MET_2013, MET_GUIDE_2018, "--area", "form", "--format", "json")
+    assert status == 0 and out == diff_report(corpus, MET_2013, MET_GUIDE_2018, ["form"], "json")[0] + "\n"
+    status, out, _ = command("align", "--format", "json")
+    text, left = align_report(corpus, fmt="json")
+    assert (status, out) == (1 if left else 0, text + "\n")

@@ -105,6 +105,8 @@ def statements(corpus: Corpus, protocols: list[str]) -> list[Stated]:
         graph = corpus.graph(protocol_id)
         for node in graph.subjects(RDF.type, PG.PositionStatement):
             position = graph.value(node, PG.takesPosition)
+            if position is None or short_id(position) not in known:
+                continue  # the encoding shapes report a statement without a known position
             provision = graph.value(node, PG.provision)
             duty = graph.value(node, PG.statedBy)
             found.append(
