@@ -309,7 +309,7 @@ def test_a_definition_is_quoted_by_its_own_sentence_not_a_list_item(corpus):
     from protograph.comparing.diff import _definitions
 
     guide = _definitions(corpus.graph("4lscb-met-guide-2018"), corpus.ontology, "4lscb-met-guide-2018")
-    quotes = {quote for sides in guide.values() for _, _, quote in sides}
+    quotes = {side[2] for sides in guide.values() for side in sides}
     assert "Children can be trafficked for:" in quotes and "Benefit fraud." not in quotes
 
 
@@ -375,3 +375,16 @@ def test_diff_facets_speak_in_words_modality_as_written_and_forms_by_label_and_c
         assert not [f for f in facets + values if internal in f], internal
     (placement,) = [c for c in old if c.before and c.before[0] == "11.2" and c.after and c.after[0] == "5.6.1"]
     assert placement.kind == "moved"
+
+
+def test_diff_of_definitions_changes_only_what_both_versions_state_differently(corpus):
+    """met-2013 4.3 "Children are a special case for whom there are only two components" stands
+    again in guide 79, and its UNHCR control/movement/exploitation in guide 24: unchanged, not
+    a change to guide 27's "Any child (0-17 years)" or to guide 23's Palermo wording (means is
+    the UNHCR's control). The age and the Palermo form are new sentences: added. The police's
+    missing categories against the College of Policing's stay a change."""
+    changes = diff(corpus, "4lscb-met-2013", "4lscb-met-guide-2018", ["definition"])
+    changed = {c.topic for c in changes if c.kind == "changed"}
+    assert "missing" in changed and not changed & {"child trafficking", "trafficking"}
+    added = {(c.topic, c.after[0]) for c in changes if c.kind == "added"}
+    assert {("child trafficking", "27"), ("child trafficking", "app-4")} <= added

@@ -240,6 +240,16 @@ def _one_name(ontology: Graph, value: object) -> object:
     return min(names, key=str)
 
 
+def definition_key(ontology: Graph, facets: dict[str, set]) -> tuple:
+    """What a definition states, for comparing: each compared facet it states, its values
+    under one name each."""
+    return tuple(
+        (facet, tuple(sorted(str(_one_name(ontology, v)) for v in facets[facet])))
+        for facet in COMPARED_FACETS
+        if facets.get(facet)
+    )
+
+
 def definitions_disagree(ontology: Graph, a: dict[str, set], b: dict[str, set]) -> bool:
     """Whether two definitions state some facet differently: a facet both state (components
     both list, age bounds both give) with different values."""

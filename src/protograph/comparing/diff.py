@@ -37,7 +37,7 @@ from .by_obligation import (
     same_body,
     scope_words,
 )
-from .conflicts import _definition_value, definition_citation, renames
+from .conflicts import _definition_value, definition_citation, definition_key, renames
 
 AREAS = ["duty", "timescale", "threshold", "definition", "indicator", "form", "rename"]
 
@@ -381,7 +381,9 @@ def _timescale_changes(ontology: Graph, a: list[Timescale], b: list[Timescale]) 
     return changes
 
 
-def _definitions(graph: Graph, ontology: Graph, protocol_id: str) -> dict[str, list[tuple[str, str, str]]]:
+def _definitions(graph: Graph, ontology: Graph, protocol_id: str) -> dict[str, list[tuple[str, str, str, tuple]]]:
+    """Per concept, a version's definitions: clause, facets in words, quote, and what it states
+    (``conflicts.definition_key``) for comparing."""
     engine = OxigraphEngine(graph)
     facets: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     meta: dict[str, tuple[str, str, str]] = {}
@@ -393,10 +395,15 @@ def _definitions(graph: Graph, ontology: Graph, protocol_id: str) -> dict[str, l
         meta[str(r.definition)] = cited[str(r.definition)][1]
         if r.value is not None and short_id(r.facet) != "definedBy":
             facets[str(r.definition)][short_id(r.facet)].add(r.value)
-    result: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    result: dict[str, list[tuple[str, str, str, tuple]]] = defaultdict(list)
     for definition, (concept, reference, quote) in meta.items():
         result[label(ontology, concept_iri(concept))].append(
-            (reference, _definition_value(engine, ontology, facets[definition]), quote)
+            (
+                reference,
+                _definition_value(engine, ontology, facets[definition]),
+                quote,
+                definition_key(ontology, facets[definition]),
+            )
         )
     return result
 
@@ -408,17 +415,30 @@ def concept_iri(text: str):  # noqa: ANN201 - an rdflib URIRef
     return URIRef(text)
 
 
-def _definition_changes(a: dict, b: dict) -> list[Change]:
+def _definition_distance(d: tuple, e: tuple) -> tuple:
+    """How far apart two definitions are: facets both state differently, then wording."""
+    x, y = dict(d[3]), dict(e[3])
+    differing = sum(1 for facet in x if facet in y and x[facet] != y[facet])
+    return (differing, -_similarity(d[2], e[2]), d[:3], e[:3])
+
+
+def _definition_changes(a: dict, b: dict, text_a: str | None, text_b: str | None) -> list[Change]:
+    """Per concept: a definition the other version also states (the same facets, or its
+    sentence standing in the other text) is unchanged; of the rest, the closest pair is a
+    change when they state some facet differently; one side only is added or removed."""
     changes = []
     for concept in sorted(set(a) | set(b)):
         la, rb = sorted(a.get(concept, [])), sorted(b.get(concept, []))
-        if la and rb:
-            if {v for _, v, _ in la} != {v for _, v, _ in rb}:
-                changes.append(Change("changed", "definition", concept, la[0], rb[0]))
-        elif la:
-            changes += [Change("removed", "definition", concept, side, None) for side in la]
+        left = [d for d in la if not any(d[3] == e[3] for e in rb) and not _stands_in(d[2], text_b)]
+        right = [e for e in rb if not any(e[3] == d[3] for d in la) and not _stands_in(e[2], text_a)]
+        if left and right:  # shown by the closest pair: fewest facets both state differently;
+            # none at all (one only states less, or words it otherwise) is silence, not a change
+            d, e = min(((d, e) for d in left for e in right), key=lambda pair: _definition_distance(*pair))
+            if _definition_distance(d, e)[0]:
+                changes.append(Change("changed", "definition", concept, d[:3], e[:3]))
         else:
-            changes += [Change("added", "definition", concept, None, side) for side in rb]
+            changes += [Change("removed", "definition", concept, side[:3], None) for side in left]
+            changes += [Change("added", "definition", concept, None, side[:3]) for side in right]
     return changes
 
 
@@ -520,7 +540,10 @@ def diff(corpus: Corpus, a: str, b: str, areas: list[str] | None = None) -> list
         changes += _threshold_changes(corpus, a, b)
     if "definition" in wanted:
         changes += _definition_changes(
-            _definitions(corpus.graph(a), ontology, a), _definitions(corpus.graph(b), ontology, b)
+            _definitions(corpus.graph(a), ontology, a),
+            _definitions(corpus.graph(b), ontology, b),
+            _source(corpus, a),
+            _source(corpus, b),
         )
     if "indicator" in wanted:
         changes += _indicator_changes(_indicators(corpus.graph(a), ontology), _indicators(corpus.graph(b), ontology))
