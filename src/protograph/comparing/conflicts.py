@@ -218,7 +218,7 @@ def _definition_value(graph: Engine, ontology: Graph, facets: dict[str, set]) ->
         parts.append("consent irrelevant")
     if facets.get("definedBy"):
         parts.append("per " + "; ".join(sorted(str(v) for v in facets["definedBy"])))
-    return "; ".join(parts) or "(no structured facets)"
+    return "; ".join(parts) or "no components, ages or consent rule stated"
 
 
 # The facets a definition states that another definition of the same concept can contradict.
