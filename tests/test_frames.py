@@ -60,9 +60,19 @@ def test_conflicts_frame_has_a_row_per_side_and_filters_by_kind(corpus):
 
 
 def test_diff_frame_has_both_versions_clauses(corpus):
-    frame = frames.diff(corpus, "4lscb-ctp-2011", "4lscb-met-2013", ["timescale"])
-    row = frame[(frame["kind"] == "changed") & frame["topic"].str.startswith("flight-risk-window")].iloc[0]
-    assert (row["4lscb-ctp-2011 clause"], row["4lscb-met-2013 clause"]) == ("9.5", "5.2")
+    frame = frames.diff(corpus, "4lscb-ctp-2011", "4lscb-met-2013", ["duty"])
+    row = frame[(frame["kind"] == "changed") & (frame["4lscb-ctp-2011 clause"] == "7.17")].iloc[0]
+    assert (
+        row["4lscb-met-2013 clause"] == "5.6.1"
+    )  # "must ensure ... removed to a place of safety" → "may involve removing"
+    windows = frames.diff(corpus, "4lscb-ctp-2011", "4lscb-met-2013", ["timescale"])
+    windows = windows[windows["topic"].str.startswith("flight-risk-window")]
+    assert sorted(
+        zip(windows["kind"], windows["4lscb-ctp-2011 clause"], windows["4lscb-met-2013 clause"], strict=True)
+    ) == [
+        ("added", "", "5.2"),
+        ("removed", "9.5", ""),
+    ]  # 48 hours of safeguarding and 24 hours of entering the UK count from different events
 
 
 # --- issue #18: real types, one drawing, legible labels -------------------------------------

@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
-from rdflib import RDF, Graph
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SKOS
 
 from ..corpus.duties import Duty, duties
 from ..corpus.loader import Corpus
@@ -97,15 +98,19 @@ def _ages_overlap(a: Duty, b: Duty) -> bool:
     return low < high
 
 
-def same_situation(a: Duty, b: Duty) -> bool:
+def same_situation(a: Duty, b: Duty, ontology: Graph | None = None) -> bool:
     """Whether two duties can apply to the same child and event: their age bounds overlap and
     no trigger qualifier (category, channel, recipient) set on both sides differs. A wider
-    scope contains a narrower one, so they can be compared on the narrower."""
+    scope contains a narrower one, so they can be compared on the narrower; a referral to the
+    MASH is a referral to children's services (with the ontology, roles on one skos:broader
+    chain are one recipient)."""
     if not _ages_overlap(a, b):
         return False
     for qualifier in ("trigger_category", "trigger_channel", "trigger_recipient"):
         x, y = getattr(a, qualifier), getattr(b, qualifier)
         if x and y and x != y:
+            if qualifier == "trigger_recipient" and ontology is not None and same_body(ontology, {x}, {y}):
+                continue
             return False
     return True
 
@@ -143,6 +148,30 @@ def role_words(ontology: Graph, roles: tuple[str, ...] | set[str]) -> str:
     return ", ".join(sorted(_term(ontology, "role", r) for r in roles))
 
 
+ROLE = "https://w3id.org/protograph/role/"
+
+
+def role_chain(ontology: Graph, role: str) -> set[str]:
+    """A role with every role above it (skos:broader, transitively): MASH, children's
+    services, local authority."""
+    found, stack = set(), [role]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.add(current)
+        for above in ontology.objects(URIRef(ROLE + current), SKOS.broader):
+            if str(above).startswith(ROLE):
+                stack.append(str(above)[len(ROLE) :])
+    return found
+
+
+def same_body(ontology: Graph, p: set[str] | tuple[str, ...], q: set[str] | tuple[str, ...]) -> bool:
+    """Whether two sets of roles name a common body: a role in both, or a role of one above or
+    below a role of the other (children's services within the local authority)."""
+    return any(a in role_chain(ontology, b) or b in role_chain(ontology, a) for a in p for b in q)
+
+
 def _time_kinds(corpus: Corpus, duty: Duty) -> set[str]:
     graph = corpus.graph(duty.protocol)
     kinds = set()
@@ -163,8 +192,8 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
     """The facets on which two protocols' duties for one obligation differ."""
     ontology = corpus.ontology
     found: list[Finding] = []
-    pc = [d for d in p if any(same_situation(d, e) for e in q)]
-    qc = [e for e in q if any(same_situation(d, e) for d in p)]
+    pc = [d for d in p if any(same_situation(d, e, ontology) for e in q)]
+    qc = [e for e in q if any(same_situation(d, e, ontology) for d in p)]
     if not pc or not qc:
         note = "the two texts state this for different children or events, so nothing else is compared"
         return [_scope_finding(ontology, obligation, p, q, note)]
@@ -172,8 +201,14 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
     dl_p = [d for d in pc if d.deadline is not None and hours_of(d.deadline) is not None]
     dl_q = [d for d in qc if d.deadline is not None and hours_of(d.deadline) is not None]
     if dl_p or dl_q:
-        tp = _best(dl_p, lambda d: hours_of(d.deadline)) if dl_p else _best(pc, lambda d: -STRENGTH.get(d.modality, 0))
-        tq = _best(dl_q, lambda d: hours_of(d.deadline)) if dl_q else _best(qc, lambda d: -STRENGTH.get(d.modality, 0))
+        # like with like: an untimed side is shown by its duty with the timed side's trigger
+        # (then the strongest), not by another duty of the same obligation
+        tp = _best(dl_p, lambda d: hours_of(d.deadline)) if dl_p else None
+        tq = _best(dl_q, lambda d: hours_of(d.deadline)) if dl_q else None
+        if tp is None:
+            tp = _best(pc, lambda d: (tq is None or d.trigger != tq.trigger, -STRENGTH.get(d.modality, 0)))
+        if tq is None:
+            tq = _best(qc, lambda d: (d.trigger != tp.trigger, -STRENGTH.get(d.modality, 0)))
         hp, hq = hours_of(tp.deadline), hours_of(tq.deadline)
         working_p = bool(tp.deadline and tp.deadline.working_days)
         working_q = bool(tq.deadline and tq.deadline.working_days)
@@ -218,11 +253,12 @@ def _compare_pair(corpus: Corpus, obligation: Obligation, p: list[Duty], q: list
         found.append(
             Finding("modality", obligation, ((sp, sp.protocol, _modal_words(sp)), (sq, sq.protocol, _modal_words(sq))))
         )
-    # bearer and recipient
+    # bearer and recipient: a role and a role above or below it (skos:broader: the local
+    # authority, its children's services, their MASH and social worker) are one body
     for kind, attribute in (("bearer", "bearers"), ("recipient", "recipients")):
         rp = {r for d in pc for r in getattr(d, attribute)}
         rq = {r for d in qc for r in getattr(d, attribute)}
-        if rp and rq and not rp & rq and not (rp | rq) & GENERIC_ROLES:
+        if rp and rq and not same_body(ontology, rp, rq) and not (rp | rq) & GENERIC_ROLES:
             dp = _best([d for d in pc if getattr(d, attribute)], lambda d: -STRENGTH.get(d.modality, 0))
             dq = _best([d for d in qc if getattr(d, attribute)], lambda d: -STRENGTH.get(d.modality, 0))
             found.append(

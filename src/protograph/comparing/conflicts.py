@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from itertools import combinations
 
 from rdflib import RDFS, Graph, URIRef
 from rdflib.namespace import SKOS, TIME
@@ -217,41 +218,91 @@ def _definition_value(graph: Engine, ontology: Graph, facets: dict[str, set]) ->
         parts.append("consent irrelevant")
     if facets.get("definedBy"):
         parts.append("per " + "; ".join(sorted(str(v) for v in facets["definedBy"])))
-    return "; ".join(parts) or "(no structured facets)"
+    return "; ".join(parts) or "no components, ages or consent rule stated"
+
+
+# The facets a definition states that another definition of the same concept can contradict.
+# A facet one of them does not state is silence, not disagreement.
+COMPARED_FACETS = ("component", "riskLevel", "ageBelow", "ageAtLeast", "ageBelowIfDisabled", "consentIrrelevant")
+
+
+def definition_citation(row: object) -> tuple:
+    """How a definition's cited provisions are ordered: its own provision (the defining
+    sentence, a named provision) before the list items it cites inline, then in document order."""
+    inline = getattr(row, "inline", None)
+    return (bool(inline is not None and inline.toPython()), reference_key(str(row.reference)), str(row.quote))  # type: ignore[attr-defined]
+
+
+def _one_name(ontology: Graph, value: object) -> object:
+    """A component under one name: a component and its skos:closeMatch (Palermo's "means",
+    the UNHCR's "control") are one element."""
+    names = {value, *ontology.objects(value, SKOS.closeMatch), *ontology.subjects(SKOS.closeMatch, value)}  # type: ignore[arg-type]
+    return min(names, key=str)
+
+
+def definition_key(ontology: Graph, facets: dict[str, set]) -> tuple:
+    """What a definition states, for comparing: each compared facet it states, its values
+    under one name each."""
+    return tuple(
+        (facet, tuple(sorted(str(_one_name(ontology, v)) for v in facets[facet])))
+        for facet in COMPARED_FACETS
+        if facets.get(facet)
+    )
+
+
+def definitions_disagree(ontology: Graph, a: dict[str, set], b: dict[str, set]) -> bool:
+    """Whether two definitions state some facet differently: a facet both state (components
+    both list, age bounds both give) with different values."""
+    for facet in COMPARED_FACETS:
+        if a.get(facet) and b.get(facet):
+            if {_one_name(ontology, v) for v in a[facet]} != {_one_name(ontology, v) for v in b[facet]}:
+                return True
+    return False
 
 
 def definition_conflicts(graph: Engine, ontology: Graph) -> list[Conflict]:
-    """One concept defined differently: components, risk levels, age bounds, consent."""
+    """One concept defined differently: components, risk levels, age bounds or consent that
+    two definitions both state and state differently (inside one document, or across)."""
     facets: dict[tuple, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-    meta: dict[tuple, tuple[str, str]] = {}
+    meta: dict[tuple, tuple] = {}
     for r in graph.query("definition-differs-for-same-concept"):
         key = (str(r.concept), str(r.protocol), str(r.definition))
-        cited = (str(r.reference), str(r.quote))
-        if key not in meta or (reference_key(cited[0]), cited[1]) < (reference_key(meta[key][0]), meta[key][1]):
-            meta[key] = cited  # a definition citing several provisions is shown with its first
+        cited = (definition_citation(r), str(r.reference), str(r.quote))
+        if key not in meta or cited[0] < meta[key][0]:
+            meta[key] = cited  # a definition citing several provisions is shown with its own sentence
         if r.value is not None:
             facets[key][short_id(r.facet)].add(r.value)
-    by_concept: dict[str, list[Side]] = defaultdict(list)
-    comparable: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for key, (reference, quote) in meta.items():
-        concept, protocol, _ = key
-        structured = {k: v for k, v in facets[key].items() if k != "definedBy"}
-        value = _definition_value(graph, ontology, facets[key])
-        by_concept[concept].append(Side(protocol, reference, value, quote))
-        comparable[concept].append((protocol, _definition_value(graph, ontology, structured)))
+    by_concept: dict[str, list[tuple]] = defaultdict(list)
+    for key in meta:
+        by_concept[key[0]].append(key)
     result = []
-    for concept, sides in by_concept.items():
+    for concept, keys in sorted(by_concept.items()):
         topic = label(ontology, URIRef(concept))
-        values = {v for _, v in comparable[concept]}
-        if len(values) > 1 and len({p for p, _ in comparable[concept]}) > 1:
-            result.append(Conflict("definition", topic, _sort_sides(sides)))
-        per_protocol: dict[str, set[str]] = defaultdict(set)
-        for protocol, value in comparable[concept]:
-            per_protocol[protocol].add(value)
-        for protocol, protocol_values in per_protocol.items():
-            if len(protocol_values) > 1:
-                inside = [s for s in sides if s.protocol == protocol]
-                result.append(Conflict("definition", topic, _sort_sides(inside), "within"))
+        across: set[tuple] = set()
+        within: dict[str, set[tuple]] = defaultdict(set)
+
+        def agree(k1: tuple, k2: tuple) -> bool:
+            shared = any(facets[k1].get(f) and facets[k2].get(f) for f in COMPARED_FACETS)
+            return shared and not definitions_disagree(ontology, facets[k1], facets[k2])
+
+        for k1, k2 in combinations(sorted(keys), 2):
+            if not definitions_disagree(ontology, facets[k1], facets[k2]):
+                continue
+            if k1[1] == k2[1]:
+                within[k1[1]].update((k1, k2))
+            elif not any(agree(k, k2) for k in keys if k[1] == k1[1]) and not any(
+                agree(k1, k) for k in keys if k[1] == k2[1]
+            ):
+                across.update((k1, k2))  # not when the text also agrees elsewhere: that is its own contradiction
+
+        def side(key: tuple) -> Side:
+            _, reference, quote = meta[key]
+            return Side(key[1], reference, _definition_value(graph, ontology, facets[key]), quote)
+
+        if across:
+            result.append(Conflict("definition", topic, _sort_sides([side(k) for k in across])))
+        for _protocol, inside in sorted(within.items()):
+            result.append(Conflict("definition", topic, _sort_sides([side(k) for k in inside]), "within"))
     return result
 
 

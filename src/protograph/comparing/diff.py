@@ -29,13 +29,15 @@ from .by_obligation import (
     FORBIDDING,
     MODALITY_WORDS,
     STRENGTH,
-    STRENGTH_WORDS,
+    _event_words,
+    _term,
     deadline_words,
     hours_of,
     role_words,
+    same_body,
     scope_words,
 )
-from .conflicts import _definition_value, renames
+from .conflicts import _definition_value, definition_citation, definition_key, renames
 
 AREAS = ["duty", "timescale", "threshold", "definition", "indicator", "form", "rename"]
 
@@ -79,38 +81,82 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
-def duty_summary(d: Duty) -> str:
-    """A duty in one line: modality and wording, bearers, recipients, deadline, conditions."""
+def duty_summary(corpus: Corpus, d: Duty) -> str:
+    """A duty in one line, in words: modality and wording, act, bearers, recipients, deadline,
+    conditions."""
+    ontology = corpus.ontology
     parts = [
         f"{MODALITY_WORDS.get(d.modality, d.modality)} (“{d.wording}”) {d.labels.get(d.action, d.action)}",
-        "by " + ", ".join(d.bearers),
+        "by " + role_words(ontology, d.bearers),
     ]
     if d.recipients:
-        parts.append("to " + ", ".join(d.recipients))
+        parts.append("to " + role_words(ontology, d.recipients))
     if d.when():
         parts.append(d.when())
     if d.conditions:
-        parts.append("if " + ", ".join(d.conditions))
+        parts.append("if " + ", ".join(_term(ontology, "condition", c) for c in d.conditions))
     return "; ".join(parts)
 
 
-def duty_facets(corpus: Corpus, d: Duty) -> dict[str, str]:
-    """The facets of a duty a change is reported on, in words."""
+def form_words(corpus: Corpus, protocol_id: str, forms: tuple[str, ...]) -> str:
+    """The forms a duty names, each by its label and clause: 'police Children and Young
+    People form (CYP) (5.2)'."""
+
+    def build() -> dict[str, str]:
+        graph = corpus.graph(protocol_id)
+        named = {}
+        for instrument in graph.subjects(PG.instrumentKind, None):
+            provision = first_provision(graph, graph.objects(instrument, PG.provision))
+            clause = str(graph.value(provision, PG.reference) or "") if provision is not None else ""
+            words = label(graph, instrument)
+            named[short_id(instrument)] = f"{words} ({clause})" if clause else words
+        return named
+
+    named = corpus.memo(("form-words", protocol_id), build)
+    return ", ".join(sorted(named.get(f, f) for f in forms)) or "none named"
+
+
+def duty_facets(corpus: Corpus, d: Duty) -> dict[str, tuple[object, str]]:
+    """The facets of a duty a change is reported on: per facet, what is compared (modality by
+    strength, a form by its kind) and its words (modality as written: 'will')."""
     ontology = corpus.ontology
+    modal = MODALITY_WORDS.get(d.modality, d.modality)
+    graph = corpus.graph(d.protocol)
+    kinds = set()
+    for f in d.forms:
+        for instrument in graph.subjects(PG.instrumentKind, None):
+            if short_id(instrument) == f:
+                kinds.add(str(graph.value(instrument, PG.instrumentKind)))
     return {
-        "modality": STRENGTH_WORDS.get(STRENGTH.get(d.modality, 0), d.modality)
-        + (" (forbids)" if d.modality in FORBIDDING else ""),
-        "deadline": deadline_words(d.deadline),
-        "bearer": role_words(ontology, d.bearers),
-        "recipient": role_words(ontology, d.recipients) or "none named",
-        "scope": scope_words(d, ontology),
-        "form": ", ".join(d.forms) or "none named",
+        "modality": ((STRENGTH.get(d.modality, 0), d.modality in FORBIDDING), modal),
+        "deadline": (deadline_words(d.deadline),) * 2,
+        "bearer": (role_words(ontology, d.bearers),) * 2,
+        "recipient": (role_words(ontology, d.recipients) or "none named",) * 2,
+        "scope": (scope_words(d, ontology),) * 2,
+        "form": (tuple(sorted(kinds)) or tuple(d.forms), form_words(corpus, d.protocol, d.forms)),
     }
+
+
+def _same_bodies(corpus: Corpus, p: tuple[str, ...], q: tuple[str, ...]) -> bool:
+    """Whether every role of each side is, or is within or above, a role of the other (the
+    local authority, its children's services: one body)."""
+    ontology = corpus.ontology
+    return all(same_body(ontology, {r}, q) for r in p) and all(same_body(ontology, {r}, p) for r in q)
 
 
 def _facet_changes(corpus: Corpus, da: Duty, db: Duty) -> tuple[str, ...]:
     fa, fb = duty_facets(corpus, da), duty_facets(corpus, db)
-    return tuple(f"{name}: {fa[name]} → {fb[name]}" for name in fa if fa[name] != fb[name])
+    changed = []
+    for name in fa:
+        if fa[name][0] == fb[name][0]:
+            continue
+        if name in ("bearer", "recipient"):
+            attribute = "bearers" if name == "bearer" else "recipients"
+            p, q = getattr(da, attribute), getattr(db, attribute)
+            if p and q and _same_bodies(corpus, p, q):
+                continue  # children's services → local authority: the same body named more widely
+        changed.append(f"{name}: {fa[name][1]} → {fb[name][1]}")
+    return tuple(changed)
 
 
 def _duty_change(corpus: Corpus, kind: str, a: Duty | None, b: Duty | None, facets: tuple[str, ...] = ()) -> Change:
@@ -130,8 +176,8 @@ def _duty_change(corpus: Corpus, kind: str, a: Duty | None, b: Duty | None, face
         kind,
         "duty",
         topic,
-        (a.provision, duty_summary(a), a.quote) if a is not None else None,
-        (b.provision, duty_summary(b), b.quote) if b is not None else None,
+        (a.provision, duty_summary(corpus, a), a.quote) if a is not None else None,
+        (b.provision, duty_summary(corpus, b), b.quote) if b is not None else None,
         facets,
         obligation,
         weight=(safety, {"changed": 0, "removed": 1, "added": 2, "moved": 3}[kind], strong, -gap),
@@ -159,10 +205,17 @@ def _duty_changes(corpus: Corpus, a_id: str, b_id: str) -> list[Change]:
         if d.id not in paired_b:
             for o in found.get((d.protocol, d.id), ()):
                 by_obligation_b[o].append(d)
+    # a duty aligned to several obligations (guide 91 "contact to the local Multi-Agency
+    # Safeguarding Hub" for exploitation and for trafficking) may meet, under each obligation,
+    # the other version's duty for it (met-2013 5.2 encodes the referral once per kind);
+    # carried-over pairs are fixed, and a pair needs at least one side not yet paired
+    carried = set(paired_a) | set(paired_b)
+    text_a, text_b = _source(corpus, a_id), _source(corpus, b_id)
     for obligation in sorted(set(by_obligation_a) & set(by_obligation_b)):
-        la = [d for d in by_obligation_a[obligation] if d.id not in paired_a]
-        rb = [d for d in by_obligation_b[obligation] if d.id not in paired_b]
-        for da, db in _pair_by_wording(la, rb):
+        la = [d for d in by_obligation_a[obligation] if d.id not in carried]
+        rb = [d for d in by_obligation_b[obligation] if d.id not in carried]
+        fresh = {d.id for d in la if d.id not in paired_a} | {d.id for d in rb if d.id not in paired_b}
+        for da, db in _pair_by_wording(corpus.ontology, la, rb, fresh, (text_a, text_b)):
             pairs.append((da, db))
             paired_a.add(da.id)
             paired_b.add(db.id)
@@ -175,7 +228,6 @@ def _duty_changes(corpus: Corpus, a_id: str, b_id: str) -> list[Change]:
             changes.append(_duty_change(corpus, "changed", da, db, facets))
         elif da.provision != db.provision:
             changes.append(_duty_change(corpus, "moved", da, db, (f"clause: {da.provision} → {db.provision}",)))
-    text_a, text_b = _source(corpus, a_id), _source(corpus, b_id)
     for d in a:
         if d.id not in paired_a and not _stands_in(d.quote, text_b):
             changes.append(_duty_change(corpus, "removed", d, None))
@@ -211,19 +263,53 @@ def _similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, _norm(a), _norm(b), autojunk=False).ratio()
 
 
-def _pair_by_wording(la: list[Duty], rb: list[Duty]) -> list[tuple[Duty, Duty]]:
-    """Pair duties of one obligation: a lone duty on each side, or else the closest wording
-    (at least a third alike)."""
+def _agreement(ontology: Graph, a: Duty, b: Duty) -> int:
+    """How many of action, recipient, bearer, trigger and naming a form two duties share (roles on one
+    skos:broader chain count as one body: the MASH is children's services' front door)."""
+    return (
+        (a.action == b.action)
+        + (same_body(ontology, a.recipients, b.recipients) or not (a.recipients or b.recipients))
+        + same_body(ontology, a.bearers, b.bearers)
+        + (a.trigger == b.trigger)
+        + (bool(a.forms) == bool(b.forms))
+    )
+
+
+def _pair_by_wording(
+    ontology: Graph, la: list[Duty], rb: list[Duty], fresh: set[str], texts: tuple[str | None, str | None]
+) -> list[tuple[Duty, Duty]]:
+    """Pair duties of one obligation: a lone duty on each side, or else the pair agreeing on
+    most of action, recipient, bearer, trigger and form, then the closest wording (at least a third
+    alike). One sentence encoded as two duties (guide 91: contact the MASH, and the police in
+    an emergency) pairs each with its like, not by the order they were written in. A pair
+    needs a duty in ``fresh`` (not yet paired under another obligation), and a duty paired
+    again must do the same act. A sentence that stands in both versions (``texts``: A's and
+    B's normalised source) is unchanged: it pairs only with much the same words."""
+
+    def unchanged(d: Duty, other_text: str | None) -> bool:
+        return _stands_in(d.quote, other_text)
+
+    def allowed(da: Duty, db: Duty) -> bool:
+        qa, qb = normalised(da.quote), normalised(db.quote)
+        if (unchanged(da, texts[1]) or unchanged(db, texts[0])) and not (
+            qa in qb or qb in qa or _similarity(da.quote, db.quote) >= 0.5
+        ):
+            return False  # the other sentence stands unchanged: this one is not its new wording
+        return da.id in fresh and db.id in fresh or bool({da.id, db.id} & fresh) and da.action == db.action
+
     if len(la) == 1 and len(rb) == 1:
-        return [(la[0], rb[0])]
+        return [(la[0], rb[0])] if allowed(la[0], rb[0]) else []
     scored = sorted(
-        ((_similarity(da.quote, db.quote), i, j) for i, da in enumerate(la) for j, db in enumerate(rb)), reverse=True
+        (-_agreement(ontology, da, db), -round(_similarity(da.quote, db.quote), 6), i, j)
+        for i, da in enumerate(la)
+        for j, db in enumerate(rb)
+        if allowed(da, db)
     )
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs = []
-    for score, i, j in scored:
-        if score < 0.34 or i in used_a or j in used_b:
+    for _, negative_score, i, j in scored:
+        if -negative_score < 0.34 or i in used_a or j in used_b:
             continue
         used_a.add(i)
         used_b.add(j)
@@ -231,20 +317,15 @@ def _pair_by_wording(la: list[Duty], rb: list[Duty]) -> list[tuple[Duty, Duty]]:
     return pairs
 
 
-def _ts_value(t: Timescale) -> str:
-    span = (
-        "immediately"
-        if t.immediate
-        else "no stated length"
-        if t.max is None
-        else (t.max if t.min == t.max else f"{t.min}–{t.max}")
-    )
-    extra = (" working days" if t.working_days else "") + (" (soft)" if t.soft else "")
-    after = f" of {t.relative_to}" if t.relative_to else ""
+def _ts_value(ontology: Graph, t: Timescale) -> str:
+    """A timescale in words: '48 hours (approximate) from child safeguarded: what it is'."""
+    span = "no stated length" if t.max is None and not t.immediate else deadline_words(t)  # type: ignore[arg-type]
+    extra = " (approximate)" if t.soft else ""
+    after = f" {'on' if t.immediate else 'from'} {_event_words(ontology, t.relative_to)}" if t.relative_to else ""
     return f"{span}{extra}{after}: {t.what}"
 
 
-def _timescale_changes(a: list[Timescale], b: list[Timescale]) -> list[Change]:
+def _timescale_changes(ontology: Graph, a: list[Timescale], b: list[Timescale]) -> list[Change]:
     def key(t: Timescale) -> tuple:
         return (t.topic, t.kind, t.relative_to)
 
@@ -259,9 +340,18 @@ def _timescale_changes(a: list[Timescale], b: list[Timescale]) -> list[Change]:
     for k in sorted(set(left) | set(right)):
         if left.get(k) and right.get(k):
             continue
+        # a version that leaves the starting event unsaid is paired with the other's only
+        # timescale on the topic; two different starting events are different timescales
+        # (48 hours of safeguarding, 24 hours of entering the UK): one removed, one added
         others_a = [o for o in left if o[:2] == k[:2] and o not in right]
         others_b = [o for o in right if o[:2] == k[:2] and o not in left]
-        if len(others_a) == 1 and len(others_b) == 1 and len(left[others_a[0]]) == 1 and len(right[others_b[0]]) == 1:
+        if (
+            len(others_a) == 1
+            and len(others_b) == 1
+            and len(left[others_a[0]]) == 1
+            and len(right[others_b[0]]) == 1
+            and not (others_a[0][2] and others_b[0][2])
+        ):
             merged = (k[0], k[1], "*")
             left[merged], right[merged] = left.pop(others_a[0]), right.pop(others_b[0])
     changes = []
@@ -276,31 +366,44 @@ def _timescale_changes(a: list[Timescale], b: list[Timescale]) -> list[Change]:
                     "changed",
                     "timescale",
                     topic,
-                    (la[0].provision, _ts_value(la[0]), la[0].quote),
-                    (rb[0].provision, _ts_value(rb[0]), rb[0].quote),
+                    (la[0].provision, _ts_value(ontology, la[0]), la[0].quote),
+                    (rb[0].provision, _ts_value(ontology, rb[0]), rb[0].quote),
                 )
             )
         elif la and not rb:
-            changes += [Change("removed", "timescale", topic, (t.provision, _ts_value(t), t.quote), None) for t in la]
+            changes += [
+                Change("removed", "timescale", topic, (t.provision, _ts_value(ontology, t), t.quote), None) for t in la
+            ]
         elif rb and not la:
-            changes += [Change("added", "timescale", topic, None, (t.provision, _ts_value(t), t.quote)) for t in rb]
+            changes += [
+                Change("added", "timescale", topic, None, (t.provision, _ts_value(ontology, t), t.quote)) for t in rb
+            ]
     return changes
 
 
-def _definitions(graph: Graph, ontology: Graph, protocol_id: str) -> dict[str, list[tuple[str, str, str]]]:
+def _definitions(graph: Graph, ontology: Graph, protocol_id: str) -> dict[str, list[tuple[str, str, str, tuple]]]:
+    """Per concept, a version's definitions: clause, facets in words, quote, and what it states
+    (``conflicts.definition_key``) for comparing."""
     engine = OxigraphEngine(graph)
     facets: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     meta: dict[str, tuple[str, str, str]] = {}
+    cited: dict[str, tuple] = {}
     for r in engine.query("definition-differs-for-same-concept"):
-        row = (str(r.concept), str(r.reference), str(r.quote))  # a definition citing several passages:
-        earlier = meta.get(str(r.definition), row)  # the first in document order, the same every run
-        meta[str(r.definition)] = min(earlier, row, key=lambda m: (reference_key(m[1]), m))
+        row = (definition_citation(r), (str(r.concept), str(r.reference), str(r.quote)))  # a definition
+        earlier = cited.get(str(r.definition), row)  # citing several passages: its own sentence first,
+        cited[str(r.definition)] = min(earlier, row)  # then document order, the same every run
+        meta[str(r.definition)] = cited[str(r.definition)][1]
         if r.value is not None and short_id(r.facet) != "definedBy":
             facets[str(r.definition)][short_id(r.facet)].add(r.value)
-    result: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    result: dict[str, list[tuple[str, str, str, tuple]]] = defaultdict(list)
     for definition, (concept, reference, quote) in meta.items():
         result[label(ontology, concept_iri(concept))].append(
-            (reference, _definition_value(engine, ontology, facets[definition]), quote)
+            (
+                reference,
+                _definition_value(engine, ontology, facets[definition]),
+                quote,
+                definition_key(ontology, facets[definition]),
+            )
         )
     return result
 
@@ -312,17 +415,30 @@ def concept_iri(text: str):  # noqa: ANN201 - an rdflib URIRef
     return URIRef(text)
 
 
-def _definition_changes(a: dict, b: dict) -> list[Change]:
+def _definition_distance(d: tuple, e: tuple) -> tuple:
+    """How far apart two definitions are: facets both state differently, then wording."""
+    x, y = dict(d[3]), dict(e[3])
+    differing = sum(1 for facet in x if facet in y and x[facet] != y[facet])
+    return (differing, -_similarity(d[2], e[2]), d[:3], e[:3])
+
+
+def _definition_changes(a: dict, b: dict, text_a: str | None, text_b: str | None) -> list[Change]:
+    """Per concept: a definition the other version also states (the same facets, or its
+    sentence standing in the other text) is unchanged; of the rest, the closest pair is a
+    change when they state some facet differently; one side only is added or removed."""
     changes = []
     for concept in sorted(set(a) | set(b)):
         la, rb = sorted(a.get(concept, [])), sorted(b.get(concept, []))
-        if la and rb:
-            if {v for _, v, _ in la} != {v for _, v, _ in rb}:
-                changes.append(Change("changed", "definition", concept, la[0], rb[0]))
-        elif la:
-            changes += [Change("removed", "definition", concept, side, None) for side in la]
+        left = [d for d in la if not any(d[3] == e[3] for e in rb) and not _stands_in(d[2], text_b)]
+        right = [e for e in rb if not any(e[3] == d[3] for d in la) and not _stands_in(e[2], text_a)]
+        if left and right:  # shown by the closest pair: fewest facets both state differently;
+            # none at all (one only states less, or words it otherwise) is silence, not a change
+            d, e = min(((d, e) for d in left for e in right), key=lambda pair: _definition_distance(*pair))
+            if _definition_distance(d, e)[0]:
+                changes.append(Change("changed", "definition", concept, d[:3], e[:3]))
         else:
-            changes += [Change("added", "definition", concept, None, side) for side in rb]
+            changes += [Change("removed", "definition", concept, side[:3], None) for side in left]
+            changes += [Change("added", "definition", concept, None, side[:3]) for side in right]
     return changes
 
 
@@ -419,12 +535,15 @@ def diff(corpus: Corpus, a: str, b: str, areas: list[str] | None = None) -> list
     if "duty" in wanted:
         changes += _duty_changes(corpus, a, b)
     if "timescale" in wanted:
-        changes += _timescale_changes(timescales(corpus, [a]), timescales(corpus, [b]))
+        changes += _timescale_changes(ontology, timescales(corpus, [a]), timescales(corpus, [b]))
     if "threshold" in wanted:
         changes += _threshold_changes(corpus, a, b)
     if "definition" in wanted:
         changes += _definition_changes(
-            _definitions(corpus.graph(a), ontology, a), _definitions(corpus.graph(b), ontology, b)
+            _definitions(corpus.graph(a), ontology, a),
+            _definitions(corpus.graph(b), ontology, b),
+            _source(corpus, a),
+            _source(corpus, b),
         )
     if "indicator" in wanted:
         changes += _indicator_changes(_indicators(corpus.graph(a), ontology), _indicators(corpus.graph(b), ontology))

@@ -346,7 +346,7 @@ def _diff_nodes(corpus: Corpus, graph: nx.DiGraph, a: str, b: str) -> list[tuple
     duty_nodes: dict[tuple[str, str, str, str], list[str]] = {}
     for protocol in (a, b):
         for duty in duties(corpus, [protocol]):
-            key = (protocol, duty.provision, duty_summary(duty), duty.quote)
+            key = (protocol, duty.provision, duty_summary(corpus, duty), duty.quote)
             duty_nodes.setdefault(key, []).append(duty_node(protocol, duty.id))
     matched = []
     for change in diff(corpus, a, b, areas=["duty", "timescale", "form"]):
