@@ -176,7 +176,7 @@ def test_diff_2011_to_2013_does_not_pair_risk_windows_counted_from_different_eve
     drops one and states another, so the diff shows one removed and one added flight-risk
     window, each with its own starting event in words, not a change from 48 to 24 hours."""
     changes = diff(corpus, "4lscb-ctp-2011", "4lscb-met-2013")
-    window = [c for c in changes if c.area == "timescale" and "flight-risk-window" in c.topic]
+    window = [c for c in changes if c.area == "timescale" and c.topic.startswith("how soon a trafficked child may go missing")]
     assert sorted((c.kind, (c.before or c.after)[0]) for c in window) == [("added", "5.2"), ("removed", "9.5")]
     (gone,) = [c for c in window if c.kind == "removed"]
     (new,) = [c for c in window if c.kind == "added"]
@@ -214,7 +214,7 @@ def test_diff_command_gives_changes_with_clauses_and_quotes_on_both_sides_in_jso
     )
     assert as_json.returncode == 0, as_json.stderr
     entries = json.loads(as_json.stdout)
-    (gone,) = [e for e in entries if e["kind"] == "removed" and "flight-risk-window" in e["topic"]]
+    (gone,) = [e for e in entries if e["kind"] == "removed" and "how soon a trafficked child may go missing" in e["topic"]]
     before, after = gone["sides"]
     assert (before["protocol"], before["provision"], after["protocol"], after["value"]) == (
         "4lscb-ctp-2011",
@@ -223,7 +223,7 @@ def test_diff_command_gives_changes_with_clauses_and_quotes_on_both_sides_in_jso
         "(none)",
     )
     assert "48 hours of safeguarding" in before["quote"]
-    (new,) = [e for e in entries if e["kind"] == "added" and "flight-risk-window" in e["topic"]]
+    (new,) = [e for e in entries if e["kind"] == "added" and "how soon a trafficked child may go missing" in e["topic"]]
     assert new["sides"][1]["provision"] == "5.2" and "24 hours of entering the UK" in new["sides"][1]["quote"]
     as_markdown = subprocess.run([*args, "--format", "markdown"], capture_output=True, text=True, timeout=300)
     assert as_markdown.stdout.startswith(
@@ -388,3 +388,24 @@ def test_diff_of_definitions_changes_only_what_both_versions_state_differently(c
     assert "missing" in changed and not changed & {"child trafficking", "trafficking"}
     added = {(c.topic, c.after[0]) for c in changes if c.kind == "added"}
     assert {("child trafficking", "27"), ("child trafficking", "app-4")} <= added
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("4lscb-ctp-2011", "4lscb-met-2013"), ("4lscb-met-2013", "4lscb-met-guide-2018")]
+)
+def test_diff_names_timescale_and_threshold_topics_in_words(corpus, a, b):
+    """A board paper reads 'how soon a trafficked child may go missing', not the topic's id
+    'flight-risk-window': no timescale or threshold change of either diff shows a topic id in
+    its topic or its plain sentence."""
+    from rdflib import RDF
+
+    from protograph.corpus.namespace import PG
+    from protograph.corpus.terms import short_id
+
+    topic_ids = {short_id(t) for t in corpus.ontology.subjects(RDF.type, PG.Topic)}
+    assert {"flight-risk-window", "repeat-missing"} <= topic_ids
+    changes = [c for c in diff(corpus, a, b) if c.area in ("timescale", "threshold")]
+    assert changes
+    for change in changes:
+        words = f"{change.topic} {change.summary}"
+        assert not [t for t in topic_ids if t in words.split() or f"{t} (" in words], words

@@ -19,7 +19,7 @@ from rdflib.namespace import SKOS
 
 from ..corpus.duties import Duty, duties
 from ..corpus.loader import Corpus
-from ..corpus.namespace import PG
+from ..corpus.namespace import PG, TOPIC
 from ..corpus.terms import first_provision, label, reference_key, short_id
 from ..corpus.timescales import Timescale, timescales
 from ..errors import EncodingError
@@ -325,6 +325,12 @@ def _ts_value(ontology: Graph, t: Timescale) -> str:
     return f"{span}{extra}{after}: {t.what}"
 
 
+def topic_words(ontology: Graph, topic: str) -> str:
+    """A topic in words, the question it answers ('how soon a trafficked child may go missing'),
+    never its id in prose."""
+    return label(ontology, TOPIC[topic]) if topic else "no stated topic"
+
+
 def _timescale_changes(ontology: Graph, a: list[Timescale], b: list[Timescale]) -> list[Change]:
     def key(t: Timescale) -> tuple:
         return (t.topic, t.kind, t.relative_to)
@@ -359,7 +365,7 @@ def _timescale_changes(ontology: Graph, a: list[Timescale], b: list[Timescale]) 
         la = sorted(left.get(k, []), key=lambda t: (compare(t), reference_key(t.provision)))
         rb = sorted(right.get(k, []), key=lambda t: (compare(t), reference_key(t.provision)))
         values_a, values_b = {compare(t) for t in la}, {compare(t) for t in rb}
-        topic = f"{k[0]} ({k[1]})"
+        topic = f"{topic_words(ontology, k[0])} ({k[1]})"
         if la and rb and values_a != values_b:
             changes.append(
                 Change(
@@ -509,7 +515,8 @@ def _threshold_changes(corpus: Corpus, a: str, b: str) -> list[Change]:
     from .conflicts import engine_for, threshold_sides
 
     changes = []
-    for topic, sides in sorted(threshold_sides(engine_for(corpus, sorted({a, b}))).items()):
+    for topic_id, sides in sorted(threshold_sides(engine_for(corpus, sorted({a, b}))).items()):
+        topic = topic_words(corpus.ontology, topic_id)
         before = sorted((s for s in sides if s.protocol == a), key=lambda s: (reference_key(s.provision), s.value))
         after = sorted((s for s in sides if s.protocol == b), key=lambda s: (reference_key(s.provision), s.value))
         side_a = (before[0].provision, before[0].value, before[0].quote) if before else None
