@@ -176,7 +176,9 @@ def test_diff_2011_to_2013_does_not_pair_risk_windows_counted_from_different_eve
     drops one and states another, so the diff shows one removed and one added flight-risk
     window, each with its own starting event in words, not a change from 48 to 24 hours."""
     changes = diff(corpus, "4lscb-ctp-2011", "4lscb-met-2013")
-    window = [c for c in changes if c.area == "timescale" and c.topic.startswith("how soon a trafficked child may go missing")]
+    window = [
+        c for c in changes if c.area == "timescale" and c.topic.startswith("how soon a trafficked child may go missing")
+    ]
     assert sorted((c.kind, (c.before or c.after)[0]) for c in window) == [("added", "5.2"), ("removed", "9.5")]
     (gone,) = [c for c in window if c.kind == "removed"]
     (new,) = [c for c in window if c.kind == "added"]
@@ -214,7 +216,9 @@ def test_diff_command_gives_changes_with_clauses_and_quotes_on_both_sides_in_jso
     )
     assert as_json.returncode == 0, as_json.stderr
     entries = json.loads(as_json.stdout)
-    (gone,) = [e for e in entries if e["kind"] == "removed" and "how soon a trafficked child may go missing" in e["topic"]]
+    (gone,) = [
+        e for e in entries if e["kind"] == "removed" and "how soon a trafficked child may go missing" in e["topic"]
+    ]
     before, after = gone["sides"]
     assert (before["protocol"], before["provision"], after["protocol"], after["value"]) == (
         "4lscb-ctp-2011",
@@ -390,9 +394,7 @@ def test_diff_of_definitions_changes_only_what_both_versions_state_differently(c
     assert {("child trafficking", "27"), ("child trafficking", "app-4")} <= added
 
 
-@pytest.mark.parametrize(
-    ("a", "b"), [("4lscb-ctp-2011", "4lscb-met-2013"), ("4lscb-met-2013", "4lscb-met-guide-2018")]
-)
+@pytest.mark.parametrize(("a", "b"), [("4lscb-ctp-2011", "4lscb-met-2013"), ("4lscb-met-2013", "4lscb-met-guide-2018")])
 def test_diff_names_timescale_and_threshold_topics_in_words(corpus, a, b):
     """A board paper reads 'how soon a trafficked child may go missing', not the topic's id
     'flight-risk-window': no timescale or threshold change of either diff shows a topic id in

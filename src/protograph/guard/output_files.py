@@ -83,10 +83,7 @@ def output_file(path: Path | None) -> Iterator[IO[bytes]]:
                 spool.flush()
                 spool.seek(0)
                 if path is None:
-                    sys.stdout.flush()
-                    stdout = sys.stdout.buffer
-                    shutil.copyfileobj(spool, stdout, 1 << 20)
-                    stdout.flush()
+                    _copy_to_stdout(spool)
                 else:
                     _write_in_place(path, spool)
         return
@@ -115,6 +112,25 @@ def output_file(path: Path | None) -> Iterator[IO[bytes]]:
         if isinstance(exc, OSError):
             raise InputError(f"cannot write the output: {exc.strerror}; nothing was written", path) from None
         raise
+
+
+def _copy_to_stdout(spool: IO[bytes]) -> None:
+    """The spooled bytes to stdout: to its binary buffer on a terminal or pipe, and decoded as
+    UTF-8 (a character split between two blocks kept whole) where stdout is text only, as in
+    a notebook or under a driver that captures it."""
+    sys.stdout.flush()
+    stdout = getattr(sys.stdout, "buffer", None)
+    if stdout is not None:
+        shutil.copyfileobj(spool, stdout, 1 << 20)
+        stdout.flush()
+        return
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    while block := spool.read(1 << 20):
+        sys.stdout.write(decoder.decode(block))
+    sys.stdout.write(decoder.decode(b"", final=True))
+    sys.stdout.flush()
 
 
 def _write_in_place(path: Path, data: bytes | IO[bytes]) -> None:
