@@ -28,12 +28,11 @@ from ..corpus.loader import Corpus
 from ..store.endpoint import Endpoint
 from .deadlines import DEFAULT_IMMEDIATE_TOLERANCE, Checkable, Obligation, checkable_duties, obligations
 from .evidence import Evidence
+from .shapes import constraint_message, constraint_query
 from .validation import (
     SEVERITY_ORDER,
     CaseResult,
     Finding,
-    constraint_message,
-    constraint_query,
     event_ntriples,
     explain_finding,
     obligation_ntriples,

@@ -32,8 +32,6 @@ from ..corpus.terms import short_id
 from .deadlines import DEFAULT_IMMEDIATE_TOLERANCE, Checkable, Obligation, checkable_duties, obligations
 from .evidence import Evidence
 from .shapes import constraint_iri, generate_shapes
-from .shapes import constraint_message as constraint_message  # re-exported: batch.py imports it from here
-from .shapes import constraint_query as constraint_query  # re-exported: batch.py imports it from here
 
 CASE_BASE = BASE + "case/"
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
