@@ -83,7 +83,7 @@ def test_the_time_ordered_caseload_holds_the_same_rows_in_another_order(folders)
     assert by_time != by_case and sorted(by_time) == sorted(by_case)
     at = header.index("at")
     assert [row[at] for row in by_time] == sorted(row[at] for row in by_time)
-    changes = sum(1 for before, after in zip(by_time, by_time[1:]) if before[0] != after[0])
+    changes = sum(1 for before, after in zip(by_time, by_time[1:], strict=False) if before[0] != after[0])
     assert changes > 2 * CASES  # every case's rows interleaved with others', not grouped
 
 
@@ -250,3 +250,21 @@ def test_the_command_reports_a_fault_deep_in_a_time_ordered_file_with_no_output(
     ran = run_protograph(["validate", str(bad), "--format", "json", "--jobs", "2", "--chunk", "5"], tmp_path)
     assert ran.returncode == 2 and ran.stdout == ""
     assert expected in ran.stderr and "Traceback" not in ran.stderr
+
+
+def test_ctrl_c_while_validating_leaves_no_scratch_folder(folders, tmp_path, monkeypatch):
+    from protograph.reports.caseload_run import ValidateRequest, run_validate
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    seen = []
+
+    def interrupted():
+        seen.extend(scratch.iterdir())  # the runs are there while the corpus loads
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_validate(ValidateRequest((folders["time"],), fmt="json"), interrupted)
+    assert len(seen) == 1 and seen[0].name.startswith("protograph-caseload-")
+    assert list(scratch.iterdir()) == []

@@ -753,78 +753,6 @@ MAX_STREAMED_CSV_BYTES = 8 * 1024**3
 MAX_STREAMED_LINE_BYTES = 1 << 20
 
 
-def _plain_csv(
-    path: Path, allowed: tuple[str, ...], required: tuple[str, ...]
-) -> tuple[list[str], Iterator[tuple[int, list[str], int, int]]]:
-    """Read a CSV file as a stream, one line a row, never holding the file: the header and,
-    lazily, every row that is not blank as (number, cells, start, end), start and end its byte
-    offsets in the file. Raises _NotPlain at anything unusual."""
-    import csv
-    import stat
-
-    from ..guard.input_files import remember_input
-
-    try:
-        info = os.stat(path)
-    except OSError:
-        raise _NotPlain from None
-    if not stat.S_ISREG(info.st_mode) or not 0 < info.st_size <= MAX_STREAMED_CSV_BYTES:
-        raise _NotPlain
-    remember_input(path)
-    handle = open(path, "rb")  # noqa: SIM115 - closed when the rows are done, or on the way out
-    opening = handle.read(3)
-    position = 3 if opening == b"\xef\xbb\xbf" else 0
-    handle.seek(position)
-    lines_read = 0
-
-    def lines() -> Iterator[str]:
-        nonlocal position, lines_read
-        while raw := handle.readline(MAX_STREAMED_LINE_BYTES):
-            if len(raw) == MAX_STREAMED_LINE_BYTES and not raw.endswith(b"\n"):
-                raise _NotPlain  # no row is that long: a binary or sparse file, read (and refused) as text
-            body = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith(b"\n") else raw
-            if b"\r" in body or b"\x00" in body:
-                raise _NotPlain
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise _NotPlain from None
-            if "\ufeff" in text:
-                raise _NotPlain
-            position += len(raw)
-            lines_read += 1
-            yield text
-
-    reader = csv.reader(lines(), strict=True)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except (csv.Error, StopIteration):
-        handle.close()
-        raise _NotPlain from None
-    if any(name not in allowed for name in header) or any(name not in header for name in required):
-        handle.close()
-        raise _NotPlain
-    if len(set(header)) != len(header):
-        handle.close()
-        raise _NotPlain
-
-    def rows() -> Iterator[tuple[int, list[str], int, int]]:
-        try:
-            start, before = position, lines_read
-            for number, row in enumerate(reader, start=2):
-                if lines_read != before + 1:  # a record over several lines
-                    raise _NotPlain
-                if any(cell.strip() for cell in row):
-                    yield number, row, start, position
-                start, before = position, lines_read
-        except csv.Error:
-            raise _NotPlain from None
-        finally:
-            handle.close()
-
-    return header, rows()
-
-
 class _TextRows:
     """The rows of a CSV held as text, read again by their place in it."""
 
@@ -950,7 +878,9 @@ class RawChunk(CaseChunk):
     with each case's children.csv row if any: cheap to send to a worker, which builds the cases
     there (:meth:`cases`), checking every value as a case file's is checked."""
 
-    def __init__(self, layout: _CsvLayout, count: int, events: list[str], numbers: Any, children: list[str], child_numbers: Any):
+    def __init__(
+        self, layout: _CsvLayout, count: int, events: list[str], numbers: Any, children: list[str], child_numbers: Any
+    ):
         self.layout = layout
         self.count = count
         self.events = "\n".join(events)
@@ -1001,7 +931,9 @@ class RawChunk(CaseChunk):
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_fast": None}
 
-    def _checked_case(self, case_id: str, rows: list[tuple[int, list[str]]], child: tuple[int, list[str]] | None) -> Case:
+    def _checked_case(
+        self, case_id: str, rows: list[tuple[int, list[str]]], child: tuple[int, list[str]] | None
+    ) -> Case:
         layout = self.layout
         header = list(layout.header)
         first = rows[0][0]
@@ -1023,7 +955,10 @@ class _FastCases:
     def __init__(self, layout: _CsvLayout):
         header = layout.header
         self.layout = layout
-        self.columns = [header.index(name) if name in header else None for name in ("at", "type", "by", "to", "channel", "category", "id")]
+        self.columns = [
+            header.index(name) if name in header else None
+            for name in ("at", "type", "by", "to", "channel", "category", "id")
+        ]
         self.types = event_type_ids()
         self.roles = role_ids()
         self.times: dict[str, datetime] = {}
@@ -1049,7 +984,9 @@ class _FastCases:
         if known is None:
             header = list(self.layout.child_header)
             try:
-                _, _, values = _child_row(header, number, [cell if i != self.review else "" for i, cell in enumerate(cells)], "")
+                _, _, values = _child_row(
+                    header, number, [cell if i != self.review else "" for i, cell in enumerate(cells)], ""
+                )
                 known = _child(values, "")
             except InputError:
                 return None
@@ -1057,7 +994,9 @@ class _FastCases:
                 self.children[key] = known
         return known
 
-    def case(self, case_id: str, rows: list[tuple[int, list[str]]], child_row: tuple[int, list[str]] | None) -> Case | None:
+    def case(
+        self, case_id: str, rows: list[tuple[int, list[str]]], child_row: tuple[int, list[str]] | None
+    ) -> Case | None:
         if not _CASE_ID.fullmatch(case_id):
             return None
         at_column, type_column, by_column, to_column, channel_column, category_column, id_column = self.columns
@@ -1102,6 +1041,93 @@ class _FastCases:
         if ordered[-1].at > as_of:
             return None
         return Case(case_id, child, ordered, as_of, self.layout.shown, source != AS_OF_LAST_EVENT, source)
+
+
+_SCAN_BYTES = 1 << 20  # bytes the first reading checks at a time
+
+
+def _plain_lines(data: bytes) -> list[str]:
+    """Whole lines of a CSV file (``data`` ends at a line end, or at the end of the file) as
+    text without their line ends; _NotPlain at a NUL byte, text that is not UTF-8, a byte-order
+    mark past the start, or a carriage return but in a CRLF line end."""
+    if b"\x00" in data:
+        raise _NotPlain
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _NotPlain from None
+    if "\ufeff" in text:
+        raise _NotPlain
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            raise _NotPlain
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    return lines
+
+
+def _plain_rows(
+    path: Path, allowed: tuple[str, ...], required: tuple[str, ...]
+) -> tuple[list[str], Iterator[list[str]]]:
+    """Read a CSV file as a stream, a block of lines at a time, never holding the file: the
+    header and, lazily, the cells of every row (blank rows included), one a line from row 2 on.
+    Raises _NotPlain at anything unusual (see _NotPlain), a record over several lines included."""
+    import csv
+    import stat
+
+    from ..guard.input_files import remember_input
+
+    try:
+        info = os.stat(path)
+    except OSError:
+        raise _NotPlain from None
+    if not stat.S_ISREG(info.st_mode) or not 0 < info.st_size <= MAX_STREAMED_CSV_BYTES:
+        raise _NotPlain
+    remember_input(path)
+
+    def blocks() -> Iterator[list[str]]:
+        with open(path, "rb") as handle:
+            carry = handle.read(3)
+            carry = carry.removeprefix(b"\xef\xbb\xbf")
+            while block := handle.read(_SCAN_BYTES):
+                data = carry + block
+                cut = data.rfind(b"\n") + 1
+                carry = data[cut:]
+                if len(carry) >= MAX_STREAMED_LINE_BYTES:
+                    raise _NotPlain  # no row is that long: a binary file, read (and refused) as text
+                if cut:
+                    yield _plain_lines(data[:cut])
+            if carry:
+                yield _plain_lines(carry)
+
+    def parsed(lines: list[str]) -> list[list[str]]:
+        try:
+            rows = list(csv.reader(lines, strict=True))
+        except csv.Error:
+            raise _NotPlain from None
+        if len(rows) != len(lines):
+            raise _NotPlain  # a record over several lines
+        return rows
+
+    source = blocks()
+    first = next(source, [])
+    if not first:
+        raise _NotPlain
+    rows = parsed(first)
+    header = [h.strip() for h in rows[0]]
+    if any(name not in allowed for name in header) or any(name not in header for name in required):
+        raise _NotPlain
+    if len(set(header)) != len(header):
+        raise _NotPlain
+
+    def cells() -> Iterator[list[str]]:
+        yield from rows[1:]
+        for lines in source:
+            yield from parsed(lines)
+
+    return header, cells()
 
 
 def _line_records(path: Path, column: int) -> Iterator[tuple[str, int, str]]:
@@ -1256,24 +1282,24 @@ class CsvCaseload:
         if self._finalizer is not None:
             self._finalizer()
 
-    def _check_stream(self, name: str, allowed: tuple[str, ...], required: tuple[str, ...]) -> tuple[list[str], Iterator[str]]:
+    def _check_stream(
+        self, name: str, allowed: tuple[str, ...], required: tuple[str, ...]
+    ) -> tuple[list[str], Iterator[str]]:
         """Stream one file, checking each row as the first reading always has; the header and,
         lazily, each row's case id. Raises _NotPlain (read it as text) or _Fault."""
-        header, rows = _plain_csv(self.folder / name, allowed, required)
+        header, rows = _plain_rows(self.folder / name, allowed, required)
         column = header.index("case")
         width = len(header)
 
         def ids() -> Iterator[str]:
-            for number, row, _, _ in rows:
-                if len(row) != width:
-                    raise _Fault
-                for cell in row:
-                    if "\n" in cell or "\r" in cell:
-                        raise _Fault
-                case_id = row[column].strip()
-                if not case_id:
-                    raise _Fault
-                yield case_id
+            for row in rows:
+                if len(row) == width:
+                    case_id = row[column].strip()
+                    if case_id:
+                        yield case_id
+                        continue
+                if any(cell.strip() for cell in row):
+                    raise _Fault  # too wide or too narrow, or no case id; a blank row is left out
 
         return header, ids()
 

@@ -137,9 +137,7 @@ class _Built:
     seconds: float
 
 
-def _run_chunk(
-    corpus: Corpus, chunk: CaseChunk, options: RunOptions, total: int, endpoint: Any
-) -> _Built | InputError:
+def _run_chunk(corpus: Corpus, chunk: CaseChunk, options: RunOptions, total: int, endpoint: Any) -> _Built | InputError:
     """Build one chunk's cases (in a worker, from its rows' text) and validate them; an
     InputError (returned, not raised) when a case will not build."""
     started = time.perf_counter()
@@ -165,6 +163,9 @@ def _pool(corpus: Corpus, options: RunOptions, jobs: int) -> Any:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from ..cases.reading import event_type_ids, role_ids
+
+    event_type_ids(), role_ids()  # looked up once here, not in every worker building cases
     _WORKER.update(corpus=corpus, options=options)
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
 
