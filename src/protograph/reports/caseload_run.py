@@ -5,9 +5,12 @@ Cases are independent, so a caseload is read, validated and written in chunks
 chunks, not the caseload. JSON findings are written as each chunk is done; the caseload report
 (``--report``) adds each chunk's counts to a :class:`~protograph.reports.caseload.CaseloadTally`;
 the table and Markdown outputs keep only the rows they show and lay their tables out at the end.
-With ``jobs`` above one, chunks are validated in worker processes while the main process reads
-the next chunks and writes the finished ones in their order, so the output is the same, byte for
-byte, whatever the chunk size and the number of workers.
+With ``jobs`` above one, chunks are built and validated in worker processes while the main
+process cuts the next chunks and writes the finished ones in their order, so the output is the
+same, byte for byte, whatever the chunk size and the number of workers. A chunk of a CSV caseload
+travels to its worker as the text of its rows (cheap to send), and the worker builds its cases; a
+case that will not build sends the main process back to read the caseload again, strictly, so
+that every fault is reported as reading always reports it.
 
 This is what ``protograph validate`` runs; a notebook can call :func:`validate_caseload` with
 any binary file (``io.BytesIO()``) to receive the output."""
