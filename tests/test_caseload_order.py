@@ -268,3 +268,47 @@ def test_ctrl_c_while_validating_leaves_no_scratch_folder(folders, tmp_path, mon
         run_validate(ValidateRequest((folders["time"],), fmt="json"), interrupted)
     assert len(seen) == 1 and seen[0].name.startswith("protograph-caseload-")
     assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize("as_of", [None, "2025-06-30T12:00+01:00"])
+def test_cases_built_directly_from_cells_are_those_the_checked_reading_builds(tmp_path, as_of):
+    """The fuller synthetic record (strategy discussions, placements, alerts...) and the review
+    date given for the run, which only the cases without their own as_of take."""
+    from protograph.cases.reading import RawChunk, parse_time
+
+    folder = tmp_path / "detailed"
+    write_caseload(120, folder, 11, detailed=True)
+    header, rows = _rows(folder / "children.csv")
+    rows = _break_row(rows, 3, header.index("as_of"), "")  # this case is reviewed as the run says
+    _rewrite(folder / "children.csv", folder / "children.csv", lambda _: rows)
+    when = parse_time(as_of, None, None) if as_of else None
+    caseload = CsvCaseload(folder, when)
+    built, checked = [], []
+    for chunk in caseload.raw_chunks(17):
+        assert isinstance(chunk, RawChunk)
+        built += chunk.cases()
+        chunk._fast = None
+        checked += [chunk._checked_case(*group) for group in _groups(chunk)]
+    assert len(built) == 120 and built == checked
+    assert [(c.as_of_given, c.as_of_source, c.source) for c in built] == [
+        (c.as_of_given, c.as_of_source, c.source) for c in checked
+    ]
+    assert {c.review_date_source for c in built} == {
+        reading.AS_OF_IN_CASE,
+        reading.AS_OF_FOR_RUN if as_of else reading.AS_OF_LAST_EVENT,
+    }
+
+
+def _groups(chunk):
+    """Each case of a RawChunk as (case id, rows, child row), as RawChunk.cases groups them."""
+    header = list(chunk.layout.header)
+    child_header = list(chunk.layout.child_header)
+    children = {}
+    for number, row in zip(chunk.child_numbers, csv.reader(chunk.children.split("\n")), strict=True):
+        cells = [cell.strip() for cell in row]
+        children[cells[child_header.index("case")]] = (number, cells)
+    cases: dict[str, list] = {}
+    for number, row in zip(chunk.numbers, csv.reader(chunk.events.split("\n")), strict=True):
+        cells = [cell.strip() for cell in row]
+        cases.setdefault(cells[header.index("case")], []).append((number, cells))
+    return [(case_id, rows, children.get(case_id)) for case_id, rows in cases.items()]
