@@ -256,8 +256,7 @@ def validate_caseload(
     else:
         summary.violations = findings.violations  # type: ignore[union-attr]
         findings.corpus = corpus  # type: ignore[union-attr]
-        text = findings.text()  # type: ignore[union-attr]
-        out.write((text if text.endswith("\n") else text + "\n").encode("utf-8"))
+        findings.write(out)  # type: ignore[union-attr]
     phases["write"] += time.perf_counter() - started
     if summary.cases != total:  # pragma: no cover - a reader that lost cases is a bug, not bad input
         raise InputError(f"read {summary.cases} of {total} cases")
