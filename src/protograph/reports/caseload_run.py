@@ -242,6 +242,10 @@ def validate_caseload(
                 phases["validate"] += seconds
                 finish(done, output)
                 bar.update(len(done))
+    except BaseException:
+        if findings is not None:
+            findings.close()  # its temporary files
+        raise
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

@@ -508,25 +508,29 @@ class FindingsReport:
 
     def write(self, out: IO[bytes]) -> None:
         """Write the whole output to ``out`` as UTF-8, ending in a newline, a batch of lines at
-        a time (the report is spent: its temporary files are gone afterwards)."""
-        ended = True
-        started = False
+        a time (the report is spent: its temporary files are gone afterwards, also on error)."""
+        started, ended = False, True
         batch: list[str] = []
-        for piece in self._pieces():
-            batch.append(piece)
-            if len(batch) >= 2048:
+        try:
+            for piece in self._pieces():
+                batch.append(piece)
+                if len(batch) >= 2048:
+                    out.write(("\n" if started else "").encode("utf-8") + "\n".join(batch).encode("utf-8"))
+                    started, ended, batch = True, batch[-1].endswith("\n"), []
+            if batch:
                 out.write(("\n" if started else "").encode("utf-8") + "\n".join(batch).encode("utf-8"))
                 started, ended = True, batch[-1].endswith("\n")
-                batch = []
-        if batch:
-            out.write(("\n" if started else "").encode("utf-8") + "\n".join(batch).encode("utf-8"))
-            started, ended = True, batch[-1].endswith("\n")
-        if not ended or not started:
-            out.write(b"\n")
+            if not ended or not started:
+                out.write(b"\n")
+        finally:
+            self.close()
 
     def text(self) -> str:
         """The whole output (the report is spent: its temporary files are gone afterwards)."""
-        return "\n".join(self._pieces())
+        try:
+            return "\n".join(self._pieces())
+        finally:
+            self.close()
 
     def _pieces(self) -> Iterator[str]:
         """The output as pieces to be joined by newlines."""
