@@ -37,10 +37,20 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _wrap(text: str, width: int) -> str:
-    import textwrap
+_WRAPPED: dict[tuple[str, int], str] = {}  # a long table wraps the same labels again and again
 
-    return "\n".join(textwrap.wrap(text, width)) if len(text) > width else text
+
+def _wrap(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    wrapped = _WRAPPED.get((text, width))
+    if wrapped is None:
+        import textwrap
+
+        if len(_WRAPPED) >= 65536:
+            _WRAPPED.clear()
+        wrapped = _WRAPPED[text, width] = "\n".join(textwrap.wrap(text, width))
+    return wrapped
 
 
 def table_cells(
@@ -222,6 +232,7 @@ def measure(cells: Sequence[Sequence[str]], count: int) -> Widths:
         rank = text = integer = before = 0
         after = -1
         numbers: dict[str, tuple[int, int, int, bool]] = {}
+        texts: dict[str, int] = {}  # multi-line and non-ASCII cells measured so far
         for row in cells:
             cell = row[index]
             if rank < TEXT:
@@ -248,11 +259,14 @@ def measure(cells: Sequence[Sequence[str]], count: int) -> Widths:
             if cell.isascii() and cell.isprintable():
                 text = max(text, len(cell.strip()))
                 continue
-            if "\n" in cell:
-                widths.multiline = True
-            if _ODD.search(cell):
-                widths.odd = True
-            text = max(text, _text_width(cell, display))
+            measured = texts.get(cell)
+            if measured is None:
+                if "\n" in cell:
+                    widths.multiline = True
+                if _ODD.search(cell):
+                    widths.odd = True
+                measured = texts[cell] = _text_width(cell, display)
+            text = max(text, measured)
         widths.rank[index], widths.text[index], widths.integer[index] = rank, text, integer
         widths.before[index], widths.after[index] = before, after
     return widths
@@ -466,27 +480,60 @@ def layout_lines(columns: Sequence[str], widths: Widths, rows: Iterable[Sequence
     plan = list(zip(kinds, sizes, widths.after, strict=True))
     all_text = all(kind == TEXT for kind in kinds)
     for row in _chain(first, rows):
-        if all_text and not multiline:
-            padded = []
-            for cell, width in zip(row, sizes, strict=True):
+        if multiline:
+            joined = "".join(row)
+            if "\n" in joined or not joined.strip():  # a row of several lines, or none
+                yield from _row_lines(row, plan, blanks, display)
+                continue
+        if all_text:
+            yield "  ".join(
+                [
+                    cell.ljust(width) if cell.isascii() and cell.isprintable() else _pad(cell, width, display)
+                    for cell, width in zip(map(str.strip, row), sizes, strict=True)
+                ]
+            ).rstrip()
+            continue
+        padded = []
+        for cell, (kind, width, after) in zip(row, plan, strict=True):
+            if kind == TEXT:
                 cell = cell.strip()
                 padded.append(
                     cell.ljust(width) if cell.isascii() and cell.isprintable() else _pad(cell, width, display)
                 )
-            yield "  ".join(padded).rstrip()
-            continue
-        cells = [
-            _cell_lines(cell, kind, width, after, multiline, display)
-            for cell, (kind, width, after) in zip(row, plan, strict=True)
-        ]
-        height = max(map(len, cells))
-        if height == 1:
-            yield "  ".join(c[0] if c else blank for c, blank in zip(cells, blanks, strict=True)).rstrip()
-            continue
-        for line in range(height):
-            yield "  ".join(
-                c[line] if line < len(c) else blank for c, blank in zip(cells, blanks, strict=True)
-            ).rstrip()
+            elif kind == INTEGER:
+                padded.append(cell.rjust(width))
+            else:
+                shown = _decimal_text(cell)
+                padded.append((shown + " " * (after - _decimals(shown))).rjust(width))
+        yield "  ".join(padded).rstrip()
+
+
+def _row_lines(
+    row: Sequence[str], plan: list[tuple[int, int, int]], blanks: list[str], display: Callable[[str], int]
+) -> Iterator[str]:
+    """A row laid out line by line (in a table where some cell holds a newline); none when
+    every cell is empty."""
+    cells = []
+    for cell, (kind, width, after) in zip(row, plan, strict=True):
+        if kind == TEXT:
+            cell = cell.strip()
+            if cell.isascii() and cell.isprintable():
+                cells.append([cell.ljust(width)] if cell else [])
+            else:
+                cells.append(
+                    [
+                        line.ljust(width) if line.isascii() and line.isprintable() else _pad(line, width, display)
+                        for line in cell.split("\n")
+                    ]
+                )
+        else:
+            cells.append(_cell_lines(cell, kind, width, after, True, display))
+    height = max(map(len, cells))
+    columns = [
+        c if len(c) == height else [*c, *[blank] * (height - len(c))] for c, blank in zip(cells, blanks, strict=True)
+    ]
+    for parts in zip(*columns, strict=True):
+        yield "  ".join(parts).rstrip()
 
 
 def _chain(first: Sequence[str], rows: Iterator[Sequence[str]]) -> Iterator[Sequence[str]]:
