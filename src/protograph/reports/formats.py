@@ -57,14 +57,14 @@ def table_cells(
     rows: Iterable[Row], columns: Sequence[str], wrap: dict[str, int] | None = None
 ) -> list[tuple[str, ...]]:
     """Each row as the text of its cells in ``columns``, long cells wrapped at ``wrap``'s widths."""
-    wrap = wrap or {}
-    widths = [wrap.get(c) for c in columns]
-    if not any(widths):
-        return [tuple(_cell(row.get(c)) for c in columns) for row in rows]
-    return [
-        tuple(_wrap(_cell(row.get(c)), w) if w else _cell(row.get(c)) for c, w in zip(columns, widths, strict=True))
-        for row in rows
-    ]
+    wrapped = [(index, (wrap or {})[c]) for index, c in enumerate(columns) if (wrap or {}).get(c)]
+    table = []
+    for row in rows:
+        cells = [value if value.__class__ is str else _cell(value) for value in map(row.get, columns)]
+        for index, width in wrapped:
+            cells[index] = _wrap(cells[index], width)
+        table.append(tuple(cells))
+    return table
 
 
 def render_table(rows: Sequence[Row], columns: Sequence[str], wrap: dict[str, int] | None = None) -> str:
@@ -228,48 +228,63 @@ def measure(cells: Sequence[Sequence[str]], count: int) -> Widths:
     """The widths of some rows of ``count`` cells each."""
     widths = Widths(count)
     display = _display_width()
-    for index in range(count):
+    for index, column in enumerate(zip(*cells, strict=True)):
         rank = text = integer = before = 0
         after = -1
         numbers: dict[str, tuple[int, int, int, bool]] = {}
-        texts: dict[str, int] = {}  # multi-line and non-ASCII cells measured so far
-        for row in cells:
-            cell = row[index]
-            if rank < TEXT:
-                seen = numbers.get(cell)
-                if seen is None:
-                    kind = _rank(cell)
-                    shown = _decimal_text(cell)
-                    digits = _decimals(shown)
-                    plain = cell.isascii() and cell.isprintable()
-                    seen = numbers[cell] = (kind, len(shown) - digits, digits, plain)
-                kind, whole, digits, plain = seen
-                if kind < TEXT:
-                    rank = max(rank, kind)
-                    integer = max(integer, len(cell))
-                    before = max(before, whole)
-                    after = max(after, digits)
-                    if kind and not plain:  # a number tabulate would measure apart
-                        widths.odd = True
-                    if not plain and ("\n" in cell):
-                        widths.multiline = True
-                    text = max(text, len(cell.strip()) if plain else _text_width(cell, display))
-                    continue
+        read = 0  # the cells before the first text cell are read as numbers
+        for cell in column:
+            seen = numbers.get(cell)
+            if seen is None:
+                kind = _rank(cell)
+                shown = _decimal_text(cell) if kind < TEXT else ""
+                digits = _decimals(shown)
+                plain = cell.isascii() and cell.isprintable()
+                seen = numbers[cell] = (kind, len(shown) - digits, digits, plain)
+            kind, whole, digits, plain = seen
+            if kind == TEXT:
                 rank = TEXT
-            if cell.isascii() and cell.isprintable():
-                text = max(text, len(cell.strip()))
-                continue
-            measured = texts.get(cell)
-            if measured is None:
+                break
+            read += 1
+            rank = max(rank, kind)
+            integer = max(integer, len(cell))
+            before = max(before, whole)
+            after = max(after, digits)
+            if kind and not plain:  # a number tabulate would measure apart
+                widths.odd = True
+            if not plain and ("\n" in cell):
+                widths.multiline = True
+            text = max(text, len(cell.strip()) if plain else _text_width(cell, display))
+        rest = column[read:]
+        if rest:
+            joined = "".join(rest)
+            if joined.isascii() and joined.isprintable():  # no newline, no wide character
+                text = max(text, *map(len, map(str.strip, rest)))
+            else:
+                text = max(text, _text_widths(rest, widths, display))
+        widths.rank[index], widths.text[index], widths.integer[index] = rank, text, integer
+        widths.before[index], widths.after[index] = before, after
+    return widths
+
+
+def _text_widths(cells: Sequence[str], widths: Widths, display: Callable[[str], int]) -> int:
+    """The widest of some text cells (noting in ``widths`` a newline, or what is left to tabulate)."""
+    widest = 0
+    measured: dict[str, int] = {}  # a multi-line or non-ASCII cell, measured once
+    for cell in cells:
+        if cell.isascii() and cell.isprintable():
+            width = len(cell.strip())
+        else:
+            width = measured.get(cell, -2)
+            if width == -2:
                 if "\n" in cell:
                     widths.multiline = True
                 if _ODD.search(cell):
                     widths.odd = True
-                measured = texts[cell] = _text_width(cell, display)
-            text = max(text, measured)
-        widths.rank[index], widths.text[index], widths.integer[index] = rank, text, integer
-        widths.before[index], widths.after[index] = before, after
-    return widths
+                width = measured[cell] = _text_width(cell, display)
+        if width > widest:
+            widest = width
+    return widest
 
 
 def _line_width(line: str, display: Callable[[str], int]) -> int:
@@ -479,11 +494,12 @@ def layout_lines(columns: Sequence[str], widths: Widths, rows: Iterable[Sequence
     blanks = [" " * w for w in sizes]
     plan = list(zip(kinds, sizes, widths.after, strict=True))
     all_text = all(kind == TEXT for kind in kinds)
+    seen: list[dict[str, list[str]]] = [{} for _ in kinds]
     for row in _chain(first, rows):
         if multiline:
             joined = "".join(row)
             if "\n" in joined or not joined.strip():  # a row of several lines, or none
-                yield from _row_lines(row, plan, blanks, display)
+                yield from _row_lines(row, plan, blanks, display, seen)
                 continue
         if all_text:
             yield "  ".join(
@@ -509,25 +525,32 @@ def layout_lines(columns: Sequence[str], widths: Widths, rows: Iterable[Sequence
 
 
 def _row_lines(
-    row: Sequence[str], plan: list[tuple[int, int, int]], blanks: list[str], display: Callable[[str], int]
+    row: Sequence[str],
+    plan: list[tuple[int, int, int]],
+    blanks: list[str],
+    display: Callable[[str], int],
+    seen: list[dict[str, list[str]]],
 ) -> Iterator[str]:
     """A row laid out line by line (in a table where some cell holds a newline); none when
-    every cell is empty."""
+    every cell is empty. ``seen``: a column's multi-line cells laid out so far (wrapped labels
+    come back again and again)."""
     cells = []
-    for cell, (kind, width, after) in zip(row, plan, strict=True):
-        if kind == TEXT:
+    for cell, (kind, width, after), laid in zip(row, plan, seen, strict=True):
+        if kind != TEXT:
+            cells.append(_cell_lines(cell, kind, width, after, True, display))
+        elif "\n" in cell:
+            lines = laid.get(cell)
+            if lines is None:
+                if len(laid) >= 4096:
+                    laid.clear()
+                lines = laid[cell] = _cell_lines(cell, kind, width, after, True, display)
+            cells.append(lines)
+        else:
             cell = cell.strip()
             if cell.isascii() and cell.isprintable():
                 cells.append([cell.ljust(width)] if cell else [])
             else:
-                cells.append(
-                    [
-                        line.ljust(width) if line.isascii() and line.isprintable() else _pad(line, width, display)
-                        for line in cell.split("\n")
-                    ]
-                )
-        else:
-            cells.append(_cell_lines(cell, kind, width, after, True, display))
+                cells.append([_pad(cell, width, display)])
     height = max(map(len, cells))
     columns = [
         c if len(c) == height else [*c, *[blank] * (height - len(c))] for c, blank in zip(cells, blanks, strict=True)
