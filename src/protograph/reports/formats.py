@@ -537,13 +537,13 @@ def _row_lines(
     cells = []
     for cell, (kind, width, after), laid in zip(row, plan, seen, strict=True):
         if kind != TEXT:
-            cells.append(_cell_lines(cell, kind, width, after, True, display))
+            cells.append(_cell_lines(cell, kind, width, after, display))
         elif "\n" in cell:
             lines = laid.get(cell)
             if lines is None:
                 if len(laid) >= 4096:
                     laid.clear()
-                lines = laid[cell] = _cell_lines(cell, kind, width, after, True, display)
+                lines = laid[cell] = _cell_lines(cell, kind, width, after, display)
             cells.append(lines)
         else:
             cell = cell.strip()
@@ -569,24 +569,18 @@ def _pad(line: str, width: int, display: Callable[[str], int]) -> str:
     return line.ljust(width - display(line) + len(line))
 
 
-def _cell_lines(
-    cell: str, kind: int, width: int, after: int, multiline: bool, display: Callable[[str], int]
-) -> list[str]:
-    """A cell laid out in its column: one string a line (none for an empty cell of a table
-    laid out line by line)."""
+def _cell_lines(cell: str, kind: int, width: int, after: int, display: Callable[[str], int]) -> list[str]:
+    """A cell laid out in its column of a table laid out line by line: one string a line, none
+    for an empty cell."""
     if kind == TEXT:
         cell = cell.strip()
-        if not cell:
-            return [] if multiline else [" " * width]
         if cell.isascii() and cell.isprintable():
-            return [cell.ljust(width)]
+            return [cell.ljust(width)] if cell else []
         return [line.ljust(width - _line_width(line, display) + len(line)) for line in cell.split("\n")]
     if kind == DECIMAL:
         shown = _decimal_text(cell)
         cell = shown + " " * (after - _decimals(shown))
-    if not cell:
-        return [] if multiline else [" " * width]
-    return [cell.rjust(width)]
+    return [cell.rjust(width)] if cell else []
 
 
 def _md_escape(text: str) -> str:
