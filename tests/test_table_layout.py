@@ -19,6 +19,7 @@ from tabulate import tabulate
 
 from protograph.cases.reading import Caseload
 from protograph.cases.synthetic import write_caseload
+from protograph.errors import InputError
 from protograph.reports import formats
 from protograph.reports.caseload_run import RunOptions, validate_caseload
 from protograph.reports.formats import SpilledTable, TablePart, render_table
@@ -231,3 +232,13 @@ def test_the_temporary_file_is_gone_when_writing_fails(corpus, caseload, tmp_pat
     with pytest.raises(OSError, match="No space left"):
         validate_caseload(corpus, Caseload([caseload]), options, Full(), jobs=1, chunk_cases=30)
     assert _open_in(tmp_path) == [] and list(tmp_path.iterdir()) == []
+
+
+def test_no_room_for_the_temporary_file_is_one_clear_error(corpus, caseload, monkeypatch):
+    def full(*args: object, **kwargs: object) -> object:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", full)
+    options = RunOptions(tuple(corpus.ids()), HOUR, "table", engine="batch")
+    with pytest.raises(InputError, match="cannot make a temporary file for the output: No space left on device"):
+        validate_caseload(corpus, Caseload([caseload]), options, io.BytesIO(), jobs=1, chunk_cases=30)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from json.encoder import encode_basestring as _encode_text  # the C encoder json.dumps uses
@@ -34,7 +33,7 @@ from .explain import (
     since,
     status_label,
 )
-from .formats import SpilledTable, TablePart, render
+from .formats import SpilledTable, TablePart, render, spill, temporary_file
 
 # Which duty of which protocol a finding is about and how serious it is, in the order every
 # findings table shows them (the findings report here, ``frames.findings`` in notebooks).
@@ -347,8 +346,8 @@ class _TextSpill:
         if not pieces:
             return
         if self._file is None:
-            self._file = tempfile.TemporaryFile(prefix="protograph-text-")
-        pickle.dump(pieces, self._file, pickle.HIGHEST_PROTOCOL)
+            self._file = temporary_file()
+        spill(self._file, pickle.dumps(pieces, pickle.HIGHEST_PROTOCOL))
         self._chunks += 1
 
     def pieces(self) -> Iterator[str]:
@@ -502,9 +501,9 @@ class FindingsReport:
 
     def close(self) -> None:
         """Drop the temporary files (done by write and text; call it when a run is abandoned)."""
-        for spill in (self._review, self._findings, self._markdown, self._summary, self._matrices):
-            if spill is not None:
-                spill.close()
+        for kept in (self._review, self._findings, self._markdown, self._summary, self._matrices):
+            if kept is not None:
+                kept.close()
 
     def write(self, out: IO[bytes]) -> None:
         """Write the whole output to ``out`` as UTF-8, ending in a newline, a batch of lines at

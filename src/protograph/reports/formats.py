@@ -24,6 +24,8 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
+from ..errors import InputError
+
 Row = dict[str, Any]
 
 
@@ -377,6 +379,24 @@ class TablePart:
         return chosen
 
 
+def temporary_file() -> IO[bytes]:
+    """An unnamed temporary file for rows waiting to be laid out (gone once closed)."""
+    try:
+        return tempfile.TemporaryFile(prefix="protograph-")
+    except OSError as exc:
+        raise InputError(
+            f"cannot make a temporary file for the output: {exc.strerror}", tempfile.gettempdir()
+        ) from None
+
+
+def spill(file: IO[bytes], data: bytes) -> None:
+    """Write rows to a temporary file (a full disk is one clear error, not a traceback)."""
+    try:
+        file.write(data)
+    except OSError as exc:
+        raise InputError(f"cannot write the output's temporary file: {exc.strerror}", tempfile.gettempdir()) from None
+
+
 def _blocks(reader: IO[bytes], count: int) -> Iterator[list[tuple[str, ...]]]:
     """The pickled blocks of ``count`` rows from where ``reader`` stands."""
     while count > 0:
@@ -413,9 +433,9 @@ class SpilledTable:
         if part.columns != self.columns:
             part = part.select(self.columns)
         if self._file is None:
-            self._file = tempfile.TemporaryFile(prefix="protograph-table-")
+            self._file = temporary_file()
         offset = self._file.seek(0, io.SEEK_END)
-        self._file.write(part.blob)
+        spill(self._file, part.blob)
         self._runs.append((offset, part.count))
         self.count += part.count
         self._keyed = part.keyed
