@@ -275,6 +275,10 @@ def validate_caseload(
                     finish(pending.popleft().result())
             while pending:
                 finish(pending.popleft().result())
+    except BaseException:
+        if findings is not None:
+            findings.close()  # its temporary files
+        raise
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -289,8 +293,7 @@ def validate_caseload(
     else:
         summary.violations = findings.violations  # type: ignore[union-attr]
         findings.corpus = corpus  # type: ignore[union-attr]
-        text = findings.text()  # type: ignore[union-attr]
-        out.write((text if text.endswith("\n") else text + "\n").encode("utf-8"))
+        findings.write(out)  # type: ignore[union-attr]
     phases["write"] += time.perf_counter() - started
     if summary.cases != total:  # pragma: no cover - a reader that lost cases is a bug, not bad input
         raise InputError(f"read {summary.cases} of {total} cases")
