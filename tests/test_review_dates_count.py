@@ -55,3 +55,19 @@ def test_review_summary_of_a_generated_caseload_counts_each_distinct_date():
     assert count > 2000  # nearly every case has its own review date: the count is exercised
     assert row["as_of"] == f"{first} to {last} ({count} dates)"
     assert row["cases"] == 3000
+
+
+def test_every_case_row_of_a_json_report_waits_in_a_file_not_in_memory_and_comes_back_by_id():
+    cases = caseload(500, seed=12)
+    in_order = ReviewDates(every_row=True)
+    for begin in range(0, 500, 64):  # chunks in id order, as a CSV caseload gives them
+        in_order.add(cases[begin : begin + 64])
+    assert in_order._rows == []  # every row went to the temporary file
+    expected = [{"case": c.id, "as_of": c.as_of.isoformat(), "as_of_source": c.review_date_source} for c in cases]
+    assert in_order.rows() == expected
+    shuffled = ReviewDates(every_row=True)
+    shuffled.add(cases[250:] + cases[:250])  # case files in another order: the late-comers are held
+    assert 0 < len(shuffled._rows) < 500
+    assert shuffled.rows() == expected
+    in_order.close()
+    shuffled.close()

@@ -211,7 +211,7 @@ def validate_caseload(
     reading raises InputError once every fault is collected; what was written is then no output
     (the command writes to a temporary file it drops)."""
     from ..progress import counter
-    from .caseload import CaseloadTally, render_report
+    from .caseload import CaseloadTally, write_report
     from .explain import ReviewDates
     from .findings import FindingsReport
 
@@ -278,6 +278,8 @@ def validate_caseload(
     except BaseException:
         if findings is not None:
             findings.close()  # its temporary files
+        if review is not None:
+            review.close()
         raise
     finally:
         if pool is not None:
@@ -286,8 +288,7 @@ def validate_caseload(
     started = time.perf_counter()
     if tally is not None:
         summary.violations = tally.severities.get("Violations", 0)
-        text = render_report(tally.rows(corpus), options.fmt, review, corpus, tally.severities)  # type: ignore[arg-type]
-        out.write((text if text.endswith("\n") else text + "\n").encode("utf-8"))
+        write_report(out, tally.rows(corpus), options.fmt, review, corpus, tally.severities)  # type: ignore[arg-type]
     elif json_list is not None:
         json_list.close()
     else:

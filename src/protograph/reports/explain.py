@@ -7,8 +7,12 @@ so reports read the same before and after the checker's renaming."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import heapq
+import json
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
+from typing import IO
 
 from ..cases.reading import Case
 
@@ -146,11 +150,13 @@ class ReviewDates:
         self._counts: dict[str, int] = {}
         self._dates: dict[str, DistinctDates] = {}
         self._rows: list[dict[str, object]] = []
+        # every case's row, for a JSON report: written to an unnamed temporary file while the
+        # cases come in id order, so a large caseload's rows are not held
+        self._spill: IO[bytes] | None = tempfile.TemporaryFile() if every_row else None  # noqa: SIM115
+        self._last = ""
 
     def add(self, cases: Iterable[Case]) -> None:
         """Count these cases' review dates (each case once)."""
-        import heapq
-
         for case in cases:
             self.count += 1
             source = case.review_date_source
@@ -164,14 +170,36 @@ class ReviewDates:
             if len(ids) > 4 * self.listed:
                 ids[:] = heapq.nsmallest(self.listed, ids)
             if self.every_row or self.count <= self.rows_up_to + 1:
-                self._rows.append({"case": case.id, **review_fields(case)})
+                row = {"case": case.id, **review_fields(case)}
+                if self._spill is not None and (not self._last or case.id >= self._last):
+                    self._spill.write(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
+                    self._last = case.id
+                    continue
+                self._rows.append(row)
 
     def rows(self) -> list[dict[str, object]]:
         """One row per case, by id (as review_rows); with more than ``rows_up_to`` cases, none
         unless ``every_row`` was asked for (a JSON report lists every case)."""
-        if self.every_row or self.count <= self.rows_up_to:
-            return sorted(self._rows, key=lambda r: str(r["case"]))
-        return []
+        return list(self.each_row())
+
+    def each_row(self) -> Iterator[dict[str, object]]:
+        """The rows of :meth:`rows`, one at a time: with ``every_row``, the rows of cases that
+        came in id order (a CSV caseload's) wait in a temporary file, not in memory."""
+        if not (self.every_row or self.count <= self.rows_up_to):
+            return
+        held = sorted(self._rows, key=lambda r: str(r["case"]))
+        if self._spill is None:
+            yield from held
+            return
+        self._spill.seek(0)
+        spilled = (json.loads(line) for line in self._spill)
+        yield from heapq.merge(spilled, held, key=lambda r: str(r["case"]))
+        self._spill.seek(0, 2)
+
+    def close(self) -> None:
+        """Remove the temporary file of rows, if any."""
+        if self._spill is not None:
+            self._spill.close()
 
     def summary(self) -> list[dict[str, object]]:
         """As review_summary."""
