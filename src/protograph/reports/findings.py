@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from json.encoder import encode_basestring as _encode_text  # the C encoder json.dumps uses
+from operator import attrgetter
 
 from ..cases.reading import Case
 from ..checking.caseload import validate_cases
 from ..checking.compliance import matrix, outcomes
-from ..checking.in_force import IN_FORCE, ordered_by_line, versions
+from ..checking.in_force import IN_FORCE, Version, ordered_by_line, versions
 from ..checking.validation import CaseResult, Finding, describe_delay
 from ..corpus.loader import Corpus
 from .explain import (
@@ -95,32 +96,72 @@ def standing(corpus: Corpus, protocol: str, when: str | None) -> str:
     return f"not yet in force (from {version.start.date().isoformat()})"
 
 
+# The fields of a finding that its protocol, duty and evidence requirement fix (the same in
+# every case); the rest of FINDING_FIELDS say what happened in the case (_episode_fields).
+FINDING_DUTY_FIELDS = tuple(
+    "protocol provision severity severity_reason duty duty_label modality message recipients quote recipient "
+    "line area".split()
+)
+
+
 def finding_row(corpus: Corpus, case: Case, finding: Finding) -> dict[str, object]:
     """A finding as plain data: the fields DESIGN.md fixes, unchanged, and what explains them."""
-    row = finding.as_row()
-    status = str(row.get("status") or "")
+    version = versions(corpus).get(finding.protocol)
+    fields = {**_duty_fields(finding, version), **_episode_fields(corpus, case, finding, review_fields(case))}
+    return {name: fields[name] for name in FINDING_FIELDS}
+
+
+def _duty_fields(finding: Finding, version: Version | None) -> dict[str, object]:
+    """The fields of FINDING_DUTY_FIELDS (``version``: the finding's protocol version, if known)."""
+    return {
+        "protocol": finding.protocol,
+        "provision": finding.provision,
+        "severity": finding.severity,
+        "severity_reason": finding.severity_reason,
+        "duty": finding.duty,
+        "duty_label": finding.duty_label,
+        "modality": finding.modality,
+        "message": finding.message,
+        "recipients": list(finding.recipients),
+        "quote": finding.quote,
+        "recipient": ", ".join(finding.recipients),
+        "line": version.line if version else "",
+        "area": version.area if version else "",
+    }
+
+
+def _episode_fields(corpus: Corpus, case: Case, finding: Finding, review: dict[str, object]) -> dict[str, object]:
+    """The fields of a finding that are not FINDING_DUTY_FIELDS: the case, trigger, deadline,
+    status and how late (a duty not done is overdue, never 'late by'), the review date
+    (``review``: review_fields(case)) and the standing of the protocol version."""
+    status = str(finding.status or "")
     shown = status_label(status)
-    row["status_label"] = shown
-    row["recipient"] = ", ".join(finding.recipients)
     overdue = since(case.as_of, finding.deadline) if shown == "not done by the deadline" else None
-    row["overdue_by"] = describe_delay(overdue) if overdue is not None else None
-    if shown != "late":
-        row["late_by"] = None  # a duty not done is overdue, never 'late by'
+    open_for = finding.open_for
     if shown == "open":
         opened = since(case.as_of, finding.trigger_at)
-        row["open_for"] = row.get("open_for") or (describe_delay(opened) if opened is not None else None)
-    row.update(review_fields(case))
-    version = versions(corpus).get(finding.protocol)
-    row["line"] = version.line if version else ""
-    row["area"] = version.area if version else ""
-    row["version"] = standing(corpus, finding.protocol, finding.trigger_at)
+        open_for = open_for or (describe_delay(opened) if opened is not None else None)
+    row: dict[str, object] = {
+        "case": finding.case,
+        "trigger": finding.trigger,
+        "trigger_at": finding.trigger_at,
+        "deadline": finding.deadline,
+        "actual": finding.actual,
+        "late_by": finding.late_by if shown == "late" else None,
+        "status": finding.status,
+        "open_for": open_for,
+        "status_label": shown,
+        "overdue_by": describe_delay(overdue) if overdue is not None else None,
+        **review,
+        "version": standing(corpus, finding.protocol, finding.trigger_at),
+    }
     row["how_late"] = (
         f"late by {row['late_by']}"
-        if row.get("late_by")
+        if row["late_by"]
         else f"overdue by {row['overdue_by']}"
-        if row.get("overdue_by")
+        if row["overdue_by"]
         else f"open for {row['open_for']}"
-        if row.get("open_for")
+        if row["open_for"]
         else ""
     )
     return row
@@ -284,14 +325,66 @@ def json_findings(corpus: Corpus, cases: list[Case], results: list[CaseResult]) 
     written one chunk after another make the very document it makes; and the number of
     violations."""
     by_id = {c.id: c for c in cases}
+    known = versions(corpus)
     items = []
     violations = 0
     for result in results:
+        case = by_id.get(result.case.id, result.case)
+        review = review_fields(case)
         for finding in result.findings:
             violations += finding.severity == "Violation"
-            row = finding_row(corpus, by_id.get(result.case.id, result.case), finding)
-            items.append(_json_item(row).encode("utf-8"))
+            items.append(_finding_item(corpus, case, finding, review, known.get(finding.protocol)).encode("utf-8"))
     return items, violations
+
+
+def _finding_item(
+    corpus: Corpus, case: Case, finding: Finding, review: dict[str, object], version: Version | None
+) -> str:
+    """``_json_item(finding_row(corpus, case, finding))``, with the duty's fields taken from the
+    item template of its protocol, duty and requirement (_item_template) and only the
+    episode's fields encoded here, all at once by the C encoder."""
+    key = (_duty_key(finding), version.line if version else "", version.area if version else "")
+    if key in _TEMPLATES:
+        template = _TEMPLATES[key]
+    else:
+        if len(_TEMPLATES) >= 10_000:
+            _TEMPLATES.clear()
+        template = _TEMPLATES[key] = _item_template(_duty_fields(finding, version))
+    if template is not None:
+        episode = _episode_fields(corpus, case, finding, review)
+        values = _VALUES_ENCODER.encode([episode[name] for name in _EPISODE_FIELDS])[1:-1].split("\x02")
+        if len(values) == len(_EPISODE_FIELDS):  # else a value held a list or a mapping
+            return template % tuple(values)
+    return _json_item(finding_row(corpus, case, finding))
+
+
+# The finding's attributes that _duty_fields reads; the fields of FINDING_FIELDS that are not
+# FINDING_DUTY_FIELDS, in their order; the item templates made so far (by the duty fields'
+# values: a few hundred for the bundled protocols); and an encoder that separates the episode's
+# values by a character that no encoded value holds (the encoder escapes control characters).
+# ('recipient' is made from 'recipients'; 'line' and 'area' are its version's)
+_duty_key = attrgetter(*(name for name in FINDING_DUTY_FIELDS if name not in ("recipient", "line", "area")))
+_EPISODE_FIELDS = [name for name in FINDING_FIELDS if name not in FINDING_DUTY_FIELDS]
+_TEMPLATES: dict[tuple[object, ...], str | None] = {}
+_VALUES_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=("\x02", ": "))
+
+
+def _item_template(duty: dict[str, object]) -> str | None:
+    """The JSON item (_json_item) of a finding with these duty fields, as a %-format with a
+    ``%s`` where each encoded value of the _EPISODE_FIELDS goes, in their order. None when a
+    duty field's text holds one of the markers the cut looks for (then items are made the
+    straightforward way)."""
+    markers = {name: f"\x01{name}\x01" for name in _EPISODE_FIELDS}  # encoded as \u0001...
+    text = _json_item({name: duty.get(name, markers.get(name)) for name in FINDING_FIELDS})
+    pieces = []
+    for name in _EPISODE_FIELDS:
+        encoded = _encode_text(markers[name])
+        if text.count(encoded) != 1:
+            return None
+        before, text = text.split(encoded)
+        pieces.append(before.replace("%", "%%"))
+    pieces.append(text.replace("%", "%%"))
+    return "%s".join(pieces)
 
 
 # With no indent the json module encodes in C; these separators start each key (or list item)
