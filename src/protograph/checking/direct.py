@@ -19,7 +19,8 @@ own process: ``validate_chunk`` needs only the plan (small, picklable) and the c
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from ..cases.reading import Case, Event
@@ -46,19 +47,29 @@ def validate_chunk(
     checks = {protocol_id: plan.checks(protocol_id) for protocol_id in chosen}
     messages = plan.messages()
     results: list[CaseResult] = []
-    collecting = gc.isenabled()
-    gc.disable()  # hundreds of thousands of small objects and no cycles: the collector would walk them again and again
-    try:
+    with collector_paused():
         for case in bar(cases, "validating", progress):
             for protocol_id in chosen:
                 obligation_list, not_applicable = obligations(checks[protocol_id], case, tolerance)
                 found = findings(case, obligation_list, messages)
                 results.append(CaseResult(case, protocol_id, found, obligation_list, not_applicable))
+    return results
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run a block with the garbage collector off: validating or reporting a chunk of cases
+    builds hundreds of thousands of small objects and no cycles, which the collector would
+    walk again and again. What the block built lives on (gc.freeze), so later collections need
+    not walk it either."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
-            gc.freeze()  # what the chunk built lives on; later collections need not walk it again
+            gc.freeze()
             gc.enable()
-    return results
 
 
 def findings(case: Case, obligation_list: list[Obligation], messages: dict[int, tuple[str, ...]]) -> list[Finding]:

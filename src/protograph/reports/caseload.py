@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from ..cases.reading import Case
 from ..checking.compliance import obligation_statuses
+from ..checking.direct import collector_paused
 from ..checking.in_force import IN_FORCE, ordered_by_line, standing_at, versions
 from ..checking.validation import CaseResult, describe_delay
 from ..corpus.duties import Duty
@@ -74,6 +75,10 @@ class CaseloadTally:
 
     def add(self, results: list[CaseResult], corpus: Corpus | None = None) -> None:
         """Count one chunk of results."""
+        with collector_paused():
+            self._add(results, corpus)
+
+    def _add(self, results: list[CaseResult], corpus: Corpus | None) -> None:
         triggered: dict[tuple[str, str], set[str]] = defaultdict(set)
         inapplicable: dict[tuple[str, str], set[str]] = defaultdict(set)
         cases_of: dict[str, set[str]] = defaultdict(set)

@@ -16,6 +16,7 @@ from operator import attrgetter
 from ..cases.reading import Case
 from ..checking.caseload import validate_cases
 from ..checking.compliance import matrix, outcomes
+from ..checking.direct import collector_paused
 from ..checking.in_force import IN_FORCE, Version, ordered_by_line, versions
 from ..checking.validation import CaseResult, Finding, describe_delay
 from ..corpus.loader import Corpus
@@ -328,12 +329,14 @@ def json_findings(corpus: Corpus, cases: list[Case], results: list[CaseResult]) 
     known = versions(corpus)
     items = []
     violations = 0
-    for result in results:
-        case = by_id.get(result.case.id, result.case)
-        review = review_fields(case)
-        for finding in result.findings:
-            violations += finding.severity == "Violation"
-            items.append(_finding_item(corpus, case, finding, review, known.get(finding.protocol)).encode("utf-8"))
+    with collector_paused():
+        for result in results:
+            case = by_id.get(result.case.id, result.case)
+            review = review_fields(case)
+            for finding in result.findings:
+                violations += finding.severity == "Violation"
+                item = _finding_item(corpus, case, finding, review, known.get(finding.protocol))
+                items.append(item.encode("utf-8"))
     return items, violations
 
 
