@@ -7,7 +7,7 @@ case (with the reason)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..cases.reading import Event
@@ -62,13 +62,14 @@ def obligation_statuses(
     for finding in result.findings:
         by_obligation.setdefault((finding.duty, finding.trigger_at), []).append(finding)
     case = result.case
+    candidates: dict[int, Sequence[Event]] = {}
     for obligation in result.obligations:
         found = by_obligation and by_obligation.get((obligation.check.duty.id, obligation.trigger.at.isoformat()))
         if found:
             worst = min(found, key=lambda f: STATUS_ORDER.index(f.status))
             yield obligation, worst.status, worst, None
             continue
-        done = [first_completion(case, obligation, evidence) for evidence in obligation.check.evidence]
+        done = [first_completion(case, obligation, evidence, candidates) for evidence in obligation.check.evidence]
         yield obligation, "met" if all(d is not None for d in done) else "pending", None, done
 
 

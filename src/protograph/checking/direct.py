@@ -19,15 +19,14 @@ own process: ``validate_chunk`` needs only the plan (small, picklable) and the c
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 
 from ..cases.reading import Case, Event
 from .deadlines import DEFAULT_IMMEDIATE_TOLERANCE, Obligation, obligations
-from .evidence import Evidence
 from .plan import Plan
-from .validation import SEVERITY_ORDER, CaseResult, Finding, explain_finding
+from .validation import SEVERITY_ORDER, CaseResult, Finding, explain_finding, first_completion
 
 
 def validate_chunk(
@@ -78,7 +77,7 @@ def findings(case: Case, obligation_list: list[Obligation], messages: dict[int, 
     ``messages`` maps id(check) to its constraints' messages (Plan.messages)."""
     as_of = case.as_of
     found: list[Finding] = []
-    firsts: dict[tuple[int, str], list[Event]] = {}
+    firsts: dict[int, Sequence[Event]] = {}
     for obligation in obligation_list:
         if not obligation.owed_by(as_of):
             continue  # pending: not written for the shapes, so never selected
@@ -87,29 +86,9 @@ def findings(case: Case, obligation_list: list[Obligation], messages: dict[int, 
             continue  # not yet due at the review time
         check = obligation.check
         for index, evidence in enumerate(check.evidence):
-            done = _first_completion(case, obligation.trigger, evidence, firsts)
+            done = first_completion(case, obligation, evidence, firsts)
             if done is None or (due is not None and done.at > due):
                 message = messages[id(check)][index]
                 found.append(explain_finding(case, obligation, evidence, message, check.severity, done))
     found.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.trigger_at, f.provision, f.duty, f.recipients))
     return found
-
-
-def _first_completion(
-    case: Case, trigger: Event, evidence: Evidence, candidates: dict[tuple[int, str], list[Event]]
-) -> Event | None:
-    """validation.first_completion, with each requirement's candidate events sorted once a case."""
-    key = (id(evidence), case.id)
-    events = candidates.get(key)
-    if events is None:
-        if evidence.by_recipient and evidence.to:
-            events = list(case.events)  # an event of any type by the recipient counts
-        else:
-            by_type = case.events_by_type
-            events = sorted((e for t in evidence.types for e in by_type.get(t, ())), key=lambda e: (e.at, e.line))
-        candidates[key] = events
-    at = trigger.at
-    for event in events:
-        if event.at >= at and evidence.shows(event, trigger):
-            return event
-    return None
