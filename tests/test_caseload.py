@@ -56,6 +56,24 @@ def test_generated_caseloads_are_deterministic():
     assert caseload(20, seed=3) != caseload(20, seed=4)
 
 
+def test_a_detailed_caseload_is_the_fuller_record_of_the_same_cases(corpus):
+    plain, detailed = caseload(400, seed=5), caseload(400, seed=5, detailed=True)
+    for short, full in zip(plain, detailed, strict=True):
+        assert short.id == full.id and short.child == full.child
+        assert {(e.at, e.type, e.by, e.to) for e in short.events} < {(e.at, e.type, e.by, e.to) for e in full.events}
+    per_case = sum(len(c.events) for c in detailed) / len(detailed)
+    assert 11 < per_case < 14  # as the issue's 10,000-case caseload (123,000 events)
+    types = {e.type for c in detailed for e in c.events} - {e.type for c in plain for e in c.events}
+    assert {"strategy-discussion", "placement", "care-plan", "police-alert-form", "safety-plan"} <= types
+    sample = detailed[:24]  # pySHACL takes about half a second a case
+    reference = validate_cases(corpus, sample, corpus.ids(), HOUR)
+    assert sum(len(r.findings) for r in reference) > 50
+    assert _key(validate_batch(corpus, sample, corpus.ids(), HOUR)) == _key(reference)
+    assert _key(validate_cases(corpus, detailed, corpus.ids(), HOUR, "batch")) == _key(
+        validate_cases(corpus, detailed, corpus.ids(), HOUR, "shapes")
+    )
+
+
 EVENTS = """case,at,type,by,to,channel,category
 c1,2024-05-13T09:30+01:00,referral,police,mash,telephone,
 c1,2024-05-15T09:31+01:00,referral-confirmed-in-writing,police,mash,,

@@ -118,17 +118,81 @@ def _cse(rng: random.Random, start: datetime) -> tuple[Child, list[tuple]]:
 PATHS = [_trafficked, _missing, _mash, _cse]
 
 
-def caseload(count: int, seed: int = 2024) -> list[Case]:
+def _detail(rng: random.Random, path: object, events: list[tuple]) -> None:
+    """The further work a fuller record of the same case shows (strategy discussions, assessments,
+    placements, plans, meetings, decisions), added after the path's own events and drawn from a
+    random stream of its own, so that a detailed caseload holds every event of the plain one."""
+    first = min(e[0] for e in events)
+    hours = lambda low, high: first + timedelta(hours=rng.uniform(low, high))  # noqa: E731
+    added: list[tuple] = []
+    if path is _trafficked:
+        added += [
+            (hours(2, 30), "strategy-discussion", "childrens-services", "", "", ""),
+            (hours(4, 20), "placement", "childrens-services", "", "", ""),
+            (hours(24, 240), "initial-assessment", "social-worker", "", "", ""),
+            (hours(24, 500), "health-assessment", "health", "", "", ""),
+            (hours(24, 700), "care-plan", "social-worker", "", "", ""),
+        ]
+        if rng.random() < 0.7:
+            added.append((hours(6, 120), "icta-referral", "childrens-services", "icta-service", "written", ""))
+        if rng.random() < 0.6:
+            added.append((hours(72, 300), "reasonable-grounds-decision", "home-office", "", "", ""))
+    elif path is _missing:
+        missings = [e[0] for e in events if e[1] == "missing"]
+        for at in missings:
+            added.append(
+                (
+                    at + timedelta(hours=rng.uniform(1, 6)),
+                    "police-alert-form",
+                    "police",
+                    "childrens-services",
+                    "written",
+                    "",
+                )
+            )
+            if rng.random() < 0.5:
+                added.append(
+                    (at + timedelta(hours=rng.uniform(2, 30)), "national-missing-bureau-notified", "police", "", "", "")
+                )
+        added.append((hours(1, 200), "care-plan", "social-worker", "", "", ""))
+        if len(missings) > 2:
+            added.append(
+                (missings[2] + timedelta(days=rng.uniform(1, 10)), "strategy-meeting", "childrens-services", "", "", "")
+            )
+    elif path is _mash:
+        added += [
+            (hours(2, 30), "strategy-discussion", "mash", "", "", ""),
+            (hours(24, 200), "initial-assessment", "social-worker", "", "", ""),
+            (hours(12, 48), "joint-visit", "police", "", "", ""),
+        ]
+        if rng.random() < 0.5:
+            added.append((hours(24, 72), "section-47-enquiry", "childrens-services", "", "", ""))
+            added.append((hours(300, 400), "child-protection-conference", "childrens-services", "", "", ""))
+    else:
+        added += [
+            (hours(24, 120), "strategy-meeting", "childrens-services", "", "", ""),
+            (hours(24, 200), "safety-plan", "social-worker", "", "", ""),
+            (hours(48, 400), "multi-agency-meeting", "childrens-services", "", "", ""),
+            (hours(24, 200), "initial-assessment", "social-worker", "", "", ""),
+        ]
+    events.extend(added)
+
+
+def caseload(count: int, seed: int = 2024, detailed: bool = False) -> list[Case]:
     """``count`` synthetic cases, the same for the same seed."""
-    return [synthetic_case(index, seed) for index in range(count)]
+    return [synthetic_case(index, seed, detailed) for index in range(count)]
 
 
-def synthetic_case(index: int, seed: int = 2024) -> Case:
-    """The synthetic case number ``index`` (the same for the same seed, whatever the count)."""
+def synthetic_case(index: int, seed: int = 2024, detailed: bool = False) -> Case:
+    """The synthetic case number ``index`` (the same for the same seed, whatever the count).
+    ``detailed``: the fuller record of the same case (about 12 events a case instead of 7),
+    with every event of the plain one."""
     rng = random.Random(seed * 1_000_003 + index)
     start = START + timedelta(days=rng.uniform(0, 350), minutes=rng.choice([0, 15, 30]))
     path = PATHS[index % len(PATHS)]
     child, raw = path(rng, start)
+    if detailed:
+        _detail(random.Random(seed * 7_000_003 + index), path, raw)
     raw.sort(key=lambda e: e[0])
     events = tuple(
         Event(f"e{i + 1}", at, kind, by=by, to=to, channel=channel, category=category, line=i + 1)
@@ -138,7 +202,7 @@ def synthetic_case(index: int, seed: int = 2024) -> Case:
     return Case(f"synthetic-{index:06d}", child, events, as_of, "synthetic", True, AS_OF_IN_CASE)
 
 
-def write_caseload(count: int, folder: Path, seed: int = 2024) -> list[Path]:
+def write_caseload(count: int, folder: Path, seed: int = 2024, detailed: bool = False) -> list[Path]:
     """Write ``count`` synthetic cases as ``folder/events.csv`` and ``folder/children.csv``
     (the columns README.md documents; each case's review date in children.csv's as_of).
     Existing files are never overwritten."""
@@ -162,7 +226,7 @@ def write_caseload(count: int, folder: Path, seed: int = 2024) -> list[Path]:
         children = csv.writer(children_file, lineterminator="\n")
         children.writerow(["case", "as_of", *fields])
         for index in range(count):
-            case = synthetic_case(index, seed)
+            case = synthetic_case(index, seed, detailed)
             for e in case.events:
                 at = e.at.isoformat(timespec="minutes")
                 events.writerow([case.id, at, e.type, e.by, e.to, e.channel, e.category, e.id])
