@@ -65,3 +65,13 @@ def test_odd_characters_in_case_ids_and_duty_texts_encode_as_json_dumps_encodes_
         changed.append(dataclasses.replace(result, case=case, findings=findings))
     assert _templated(corpus, changed) == _straightforward(corpus, changed)
     assert odd in json.loads(_templated(corpus, changed))[0]["case"]
+
+
+def test_an_episode_field_holding_a_list_is_laid_out_as_json_dumps_lays_it_out(corpus, results):
+    """One value a line, as json.dumps(indent=2) lays out a list: not the template's one-line value."""
+    changed = [
+        dataclasses.replace(r, findings=[dataclasses.replace(f, trigger=[f.trigger]) for f in r.findings])
+        for r in results[:40]
+    ]
+    assert any(r.findings for r in changed)
+    assert _templated(corpus, changed) == _straightforward(corpus, changed)

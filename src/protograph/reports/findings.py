@@ -356,8 +356,8 @@ def _finding_item(
     if template is not None:
         episode = _episode_fields(corpus, case, finding, review)
         values = _VALUES_ENCODER.encode([episode[name] for name in _EPISODE_FIELDS])[1:-1].split("\x02")
-        if len(values) == len(_EPISODE_FIELDS):  # else a value held a list or a mapping
-            return template % tuple(values)
+        if len(values) == len(_EPISODE_FIELDS) and not any(v[0] in "[{" for v in values):
+            return template % tuple(values)  # else a value was a list or a mapping, laid out otherwise
     return _json_item(finding_row(corpus, case, finding))
 
 
