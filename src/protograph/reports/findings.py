@@ -98,7 +98,7 @@ def standing(corpus: Corpus, protocol: str, when: str | None) -> str:
 
 
 # The fields of a finding that its protocol, duty and evidence requirement fix (the same in
-# every case); the rest of FINDING_FIELDS say what happened in the case (_episode_fields).
+# every case); the rest of FINDING_FIELDS say what happened in the case.
 FINDING_DUTY_FIELDS = tuple(
     "protocol provision severity severity_reason duty duty_label modality message recipients quote recipient "
     "line area".split()
@@ -107,14 +107,32 @@ FINDING_DUTY_FIELDS = tuple(
 
 def finding_row(corpus: Corpus, case: Case, finding: Finding) -> dict[str, object]:
     """A finding as plain data: the fields DESIGN.md fixes, unchanged, and what explains them."""
-    version = versions(corpus).get(finding.protocol)
-    fields = {**_duty_fields(finding, version), **_episode_fields(corpus, case, finding, review_fields(case))}
-    return {name: fields[name] for name in FINDING_FIELDS}
+    return _row(corpus, case, finding, review_fields(case), versions(corpus).get(finding.protocol))
 
 
-def _duty_fields(finding: Finding, version: Version | None) -> dict[str, object]:
-    """The fields of FINDING_DUTY_FIELDS (``version``: the finding's protocol version, if known)."""
+def _row(
+    corpus: Corpus, case: Case, finding: Finding, review: dict[str, object], version: Version | None
+) -> dict[str, object]:
+    """finding_row, given the case's review_fields and the finding's protocol version (if known)."""
+    shown = status_label(str(finding.status or ""))
+    late_by = finding.late_by if shown == "late" else None  # a duty not done is overdue, never 'late by'
+    overdue = since(case.as_of, finding.deadline) if shown == "not done by the deadline" else None
+    overdue_by = describe_delay(overdue) if overdue is not None else None
+    open_for = finding.open_for
+    if shown == "open":
+        opened = since(case.as_of, finding.trigger_at)
+        open_for = open_for or (describe_delay(opened) if opened is not None else None)
+    how_late = (
+        f"late by {late_by}"
+        if late_by
+        else f"overdue by {overdue_by}"
+        if overdue_by
+        else f"open for {open_for}"
+        if open_for
+        else ""
+    )
     return {
+        "case": finding.case,
         "protocol": finding.protocol,
         "provision": finding.provision,
         "severity": finding.severity,
@@ -123,49 +141,25 @@ def _duty_fields(finding: Finding, version: Version | None) -> dict[str, object]
         "duty_label": finding.duty_label,
         "modality": finding.modality,
         "message": finding.message,
-        "recipients": list(finding.recipients),
-        "quote": finding.quote,
-        "recipient": ", ".join(finding.recipients),
-        "line": version.line if version else "",
-        "area": version.area if version else "",
-    }
-
-
-def _episode_fields(corpus: Corpus, case: Case, finding: Finding, review: dict[str, object]) -> dict[str, object]:
-    """The fields of a finding that are not FINDING_DUTY_FIELDS: the case, trigger, deadline,
-    status and how late (a duty not done is overdue, never 'late by'), the review date
-    (``review``: review_fields(case)) and the standing of the protocol version."""
-    status = str(finding.status or "")
-    shown = status_label(status)
-    overdue = since(case.as_of, finding.deadline) if shown == "not done by the deadline" else None
-    open_for = finding.open_for
-    if shown == "open":
-        opened = since(case.as_of, finding.trigger_at)
-        open_for = open_for or (describe_delay(opened) if opened is not None else None)
-    row: dict[str, object] = {
-        "case": finding.case,
         "trigger": finding.trigger,
         "trigger_at": finding.trigger_at,
         "deadline": finding.deadline,
         "actual": finding.actual,
-        "late_by": finding.late_by if shown == "late" else None,
+        "late_by": late_by,
         "status": finding.status,
         "open_for": open_for,
+        "recipients": list(finding.recipients),
+        "quote": finding.quote,
         "status_label": shown,
-        "overdue_by": describe_delay(overdue) if overdue is not None else None,
-        **review,
+        "recipient": ", ".join(finding.recipients),
+        "overdue_by": overdue_by,
+        "as_of": review["as_of"],
+        "as_of_source": review["as_of_source"],
+        "line": version.line if version else "",
+        "area": version.area if version else "",
         "version": standing(corpus, finding.protocol, finding.trigger_at),
+        "how_late": how_late,
     }
-    row["how_late"] = (
-        f"late by {row['late_by']}"
-        if row["late_by"]
-        else f"overdue by {row['overdue_by']}"
-        if row["overdue_by"]
-        else f"open for {row['open_for']}"
-        if row["open_for"]
-        else ""
-    )
-    return row
 
 
 def summary(corpus: Corpus, results: list[CaseResult]) -> list[dict[str, object]]:
@@ -343,26 +337,26 @@ def json_findings(corpus: Corpus, cases: list[Case], results: list[CaseResult]) 
 def _finding_item(
     corpus: Corpus, case: Case, finding: Finding, review: dict[str, object], version: Version | None
 ) -> str:
-    """``_json_item(finding_row(corpus, case, finding))``, with the duty's fields taken from the
-    item template of its protocol, duty and requirement (_item_template) and only the
-    episode's fields encoded here, all at once by the C encoder."""
+    """``_json_item(finding_row(corpus, case, finding))``: the item template of the finding's
+    protocol, duty and requirement (_item_template, made from the first such finding's row)
+    with only the row's other fields encoded here, all at once by the C encoder."""
     key = (_duty_key(finding), version.line if version else "", version.area if version else "")
+    row = _row(corpus, case, finding, review, version)
     if key in _TEMPLATES:
         template = _TEMPLATES[key]
     else:
         if len(_TEMPLATES) >= 10_000:
             _TEMPLATES.clear()
-        template = _TEMPLATES[key] = _item_template(_duty_fields(finding, version))
+        template = _TEMPLATES[key] = _item_template(row)
     if template is not None:
-        episode = _episode_fields(corpus, case, finding, review)
-        values = _VALUES_ENCODER.encode([episode[name] for name in _EPISODE_FIELDS])[1:-1].split("\x02")
+        values = _VALUES_ENCODER.encode([row[name] for name in _EPISODE_FIELDS])[1:-1].split("\x02")
         if len(values) == len(_EPISODE_FIELDS) and not any(v[0] in "[{" for v in values):
             return template % tuple(values)  # else a value was a list or a mapping, laid out otherwise
-    return _json_item(finding_row(corpus, case, finding))
+    return _json_item(row)
 
 
-# The finding's attributes that _duty_fields reads; the fields of FINDING_FIELDS that are not
-# FINDING_DUTY_FIELDS, in their order; the item templates made so far (by the duty fields'
+# The finding's attributes that its FINDING_DUTY_FIELDS are made of; the fields of
+# FINDING_FIELDS that are not FINDING_DUTY_FIELDS, in their order; the item templates made so far (by the duty fields'
 # values: a few hundred for the bundled protocols); and an encoder that separates the episode's
 # values by a character that no encoded value holds (the encoder escapes control characters).
 # ('recipient' is made from 'recipients'; 'line' and 'area' are its version's)
@@ -372,13 +366,13 @@ _TEMPLATES: dict[tuple[object, ...], str | None] = {}
 _VALUES_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=("\x02", ": "))
 
 
-def _item_template(duty: dict[str, object]) -> str | None:
-    """The JSON item (_json_item) of a finding with these duty fields, as a %-format with a
-    ``%s`` where each encoded value of the _EPISODE_FIELDS goes, in their order. None when a
-    duty field's text holds one of the markers the cut looks for (then items are made the
-    straightforward way)."""
+def _item_template(row: dict[str, object]) -> str | None:
+    """The JSON item (_json_item) of any finding with this finding row's duty fields, as a
+    %-format with a ``%s`` where each encoded value of the _EPISODE_FIELDS goes, in their order.
+    None when a duty field's text holds one of the markers the cut looks for (then items are
+    made the straightforward way)."""
     markers = {name: f"\x01{name}\x01" for name in _EPISODE_FIELDS}  # encoded as \u0001...
-    text = _json_item({name: duty.get(name, markers.get(name)) for name in FINDING_FIELDS})
+    text = _json_item({name: markers.get(name, value) for name, value in row.items()})
     pieces = []
     for name in _EPISODE_FIELDS:
         encoded = _encode_text(markers[name])
