@@ -753,78 +753,6 @@ MAX_STREAMED_CSV_BYTES = 8 * 1024**3
 MAX_STREAMED_LINE_BYTES = 1 << 20
 
 
-def _plain_csv(
-    path: Path, allowed: tuple[str, ...], required: tuple[str, ...]
-) -> tuple[list[str], Iterator[tuple[int, list[str], int, int]]]:
-    """Read a CSV file as a stream, one line a row, never holding the file: the header and,
-    lazily, every row that is not blank as (number, cells, start, end), start and end its byte
-    offsets in the file (see :class:`_FileRows`). Raises _NotPlain at anything unusual."""
-    import csv
-    import stat
-
-    from ..guard.input_files import remember_input
-
-    try:
-        info = os.stat(path)
-    except OSError:
-        raise _NotPlain from None
-    if not stat.S_ISREG(info.st_mode) or not 0 < info.st_size <= MAX_STREAMED_CSV_BYTES:
-        raise _NotPlain
-    remember_input(path)
-    handle = open(path, "rb")  # noqa: SIM115 - closed when the rows are done, or on the way out
-    opening = handle.read(3)
-    position = 3 if opening == b"\xef\xbb\xbf" else 0
-    handle.seek(position)
-    lines_read = 0
-
-    def lines() -> Iterator[str]:
-        nonlocal position, lines_read
-        while raw := handle.readline(MAX_STREAMED_LINE_BYTES):
-            if len(raw) == MAX_STREAMED_LINE_BYTES and not raw.endswith(b"\n"):
-                raise _NotPlain  # no row is that long: a binary or sparse file, read (and refused) as text
-            body = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith(b"\n") else raw
-            if b"\r" in body or b"\x00" in body:
-                raise _NotPlain
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise _NotPlain from None
-            if "\ufeff" in text:
-                raise _NotPlain
-            position += len(raw)
-            lines_read += 1
-            yield text
-
-    reader = csv.reader(lines(), strict=True)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except (csv.Error, StopIteration):
-        handle.close()
-        raise _NotPlain from None
-    if any(name not in allowed for name in header) or any(name not in header for name in required):
-        handle.close()
-        raise _NotPlain
-    if len(set(header)) != len(header):
-        handle.close()
-        raise _NotPlain
-
-    def rows() -> Iterator[tuple[int, list[str], int, int]]:
-        try:
-            start, before = position, lines_read
-            for number, row in enumerate(reader, start=2):
-                if lines_read != before + 1:  # a record over several lines
-                    raise _NotPlain
-                if any(cell.strip() for cell in row):
-                    yield number, row, start, position
-                start, before = position, lines_read
-        except csv.Error:
-            raise _NotPlain from None
-        finally:
-            handle.close()
-
-    return header, rows()
-
-
 class _TextRows:
     """The rows of a CSV held as text, read again by their place in it."""
 
@@ -833,26 +761,6 @@ class _TextRows:
 
     def rows(self, places: Iterable[tuple[int, int]]) -> list[list[str]]:
         return [_csv_row_at(self.text, start, end) for start, end in places]
-
-
-class _FileRows:
-    """The rows of a CSV file read again from the file by their byte offsets (the file was
-    checked line by line in the first pass). A case's rows that lie close together are read
-    with one call."""
-
-    def __init__(self, path: Path):
-        import weakref
-
-        self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-        weakref.finalize(self, os.close, self.fd)
-
-    def rows(self, places: Iterable[tuple[int, int]]) -> list[list[str]]:
-        places = list(places)
-        low, high = min(p[0] for p in places), max(p[1] for p in places)
-        if high - low <= 1 << 16:
-            block = os.pread(self.fd, high - low, low)
-            return [_csv_row_at(block[start - low : end - low].decode("utf-8"), 0, None) for start, end in places]
-        return [_csv_row_at(os.pread(self.fd, end - start, start).decode("utf-8"), 0, None) for start, end in places]
 
 
 def _csv_row_checked(
@@ -923,52 +831,629 @@ def _child_row(header: list[str], number: int, row: list[str], shown: str) -> tu
     return case_id, review_date, child
 
 
-class CsvCaseload:
-    """A caseload CSV folder (events.csv, and children.csv if present), read in two passes so
-    that a large caseload never sits in memory as cases.
+# Rows a sorted run holds before it is written to the scratch folder (and the k-way merge
+# begins): a few tens of megabytes of rows in memory at most, whatever the caseload.
+RUN_ROWS = 200_000
+_BLOCK_ROWS = 4096  # rows a pickled block of a run holds
 
-    The first pass (on construction) checks the CSV and keeps, for each case, only where its
-    rows lie in the text; the rows of one case need not be next to each other. :meth:`chunks`
-    then builds the cases, in case id order, a few at a time, checking every value as a case
-    file's is checked. A fault in the header or the CSV syntax stops reading at once. At the
-    first fault in a row or a case, the caseload is read again from the start checking each
+
+@dataclass(frozen=True)
+class _CsvLayout:
+    """What a worker needs, beside the rows themselves, to build cases from CSV rows."""
+
+    header: tuple[str, ...]
+    child_header: tuple[str, ...]
+    shown: str
+    children_shown: str
+    as_of: datetime | None
+
+
+class CaseChunk:
+    """Some cases of a caseload, in report order, as sent to a worker: ``len()`` is the number of
+    cases, :meth:`cases` builds them (raising InputError at a fault)."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def cases(self) -> list[Case]:
+        raise NotImplementedError
+
+
+class BuiltChunk(CaseChunk):
+    """Cases already built (case files, a caseload read as text)."""
+
+    def __init__(self, cases: list[Case]):
+        self._cases = cases
+
+    def __len__(self) -> int:
+        return len(self._cases)
+
+    def cases(self) -> list[Case]:
+        return self._cases
+
+
+class RawChunk(CaseChunk):
+    """The rows of some cases of a CSV caseload, as the text of their lines (one line a row,
+    each without its line end) and their row numbers, events grouped by case in case id order,
+    with each case's children.csv row if any: cheap to send to a worker, which builds the cases
+    there (:meth:`cases`), checking every value as a case file's is checked."""
+
+    def __init__(
+        self, layout: _CsvLayout, count: int, events: list[str], numbers: Any, children: list[str], child_numbers: Any
+    ):
+        self.layout = layout
+        self.count = count
+        self.events = "\n".join(events)
+        self.numbers = numbers
+        self.children = "\n".join(children)
+        self.child_numbers = child_numbers
+        self._fast: _FastCases | None = None
+
+    def __len__(self) -> int:
+        return self.count
+
+    def cases(self) -> list[Case]:
+        import csv
+
+        layout = self.layout
+        header = list(layout.header)
+        column = header.index("case")
+        children: dict[str, tuple[int, list[str]]] = {}
+        if self.child_numbers:
+            child_header = list(layout.child_header)
+            child_column = child_header.index("case")
+            for number, row in zip(self.child_numbers, csv.reader(self.children.split("\n"), strict=True), strict=True):
+                cells = [cell.strip() for cell in row]
+                children[cells[child_column]] = (number, cells)
+        built: list[Case] = []
+        case_id = None
+        rows: list[tuple[int, list[str]]] = []
+        for number, row in zip(self.numbers, csv.reader(self.events.split("\n"), strict=True), strict=True):
+            cells = [cell.strip() for cell in row]
+            if cells[column] != case_id:
+                if rows:
+                    built.append(self._case(case_id, rows, children.get(case_id)))  # type: ignore[arg-type]
+                case_id, rows = cells[column], []
+            rows.append((number, cells))
+        if rows:
+            built.append(self._case(case_id, rows, children.get(case_id)))  # type: ignore[arg-type]
+        return built
+
+    def _case(self, case_id: str, rows: list[tuple[int, list[str]]], child: tuple[int, list[str]] | None) -> Case:
+        """The case built directly from its cells when every value is one the checks take
+        (the common case), else by the reading of a case file (:meth:`_checked_case`), which
+        raises the fault: the same Case either way."""
+        fast = self._fast
+        if fast is None:
+            fast = self._fast = _FastCases(self.layout)
+        return fast.case(case_id, rows, child) or self._checked_case(case_id, rows, child)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_fast": None}
+
+    def _checked_case(
+        self, case_id: str, rows: list[tuple[int, list[str]]], child: tuple[int, list[str]] | None
+    ) -> Case:
+        layout = self.layout
+        header = list(layout.header)
+        first = rows[0][0]
+        events = [_event_row(header, number, cells) for number, cells in rows]
+        mapping: dict[str, _Value] = {"id": _Value(case_id, first), "events": _Value(events, first)}
+        if child is not None:
+            _, review_date, values = _child_row(list(layout.child_header), child[0], child[1], layout.children_shown)
+            mapping["child"] = values
+            if review_date is not None:
+                mapping["as_of"] = review_date
+        return case_from_mapping(_Value(mapping, first), layout.shown, layout.as_of)
+
+
+class _FastCases:
+    """Cases built straight from checked CSV cells, for a worker: known event types, roles,
+    times and children are looked up once. ``case`` gives None at any value it is not sure
+    the checks take; the case is then read as a case file is, which reports the fault."""
+
+    def __init__(self, layout: _CsvLayout):
+        header = layout.header
+        self.layout = layout
+        self.columns = [
+            header.index(name) if name in header else None
+            for name in ("at", "type", "by", "to", "channel", "category", "id")
+        ]
+        self.types = event_type_ids()
+        self.roles = role_ids()
+        self.times: dict[str, datetime] = {}
+        child_header = layout.child_header
+        self.review = child_header.index("as_of") if "as_of" in child_header else None
+        self.child_values = [i for i, name in enumerate(child_header) if name not in ("case", "as_of")]
+        self.children: dict[tuple[str, ...], Child] = {}
+
+    def time(self, text: str, what: str) -> datetime | None:
+        moment = self.times.get(text)
+        if moment is None:
+            try:
+                moment = parse_time(text, None, None, what)
+            except InputError:
+                return None
+            if len(self.times) < 100_000:
+                self.times[text] = moment
+        return moment
+
+    def child(self, number: int, cells: list[str]) -> Child | None:
+        key = tuple(cells[i] for i in self.child_values)
+        known = self.children.get(key)
+        if known is None:
+            header = list(self.layout.child_header)
+            try:
+                _, _, values = _child_row(
+                    header, number, [cell if i != self.review else "" for i, cell in enumerate(cells)], ""
+                )
+                known = _child(values, "")
+            except InputError:
+                return None
+            if len(self.children) < 10_000:
+                self.children[key] = known
+        return known
+
+    def case(
+        self, case_id: str, rows: list[tuple[int, list[str]]], child_row: tuple[int, list[str]] | None
+    ) -> Case | None:
+        if not _CASE_ID.fullmatch(case_id):
+            return None
+        at_column, type_column, by_column, to_column, channel_column, category_column, id_column = self.columns
+        events = []
+        seen: set[str] = set()
+        for number, cells in rows:
+            at = self.time(cells[at_column], "event time")  # type: ignore[index]
+            kind = cells[type_column]  # type: ignore[index]
+            if at is None or kind not in self.types:
+                return None
+            by = cells[by_column] if by_column is not None else ""
+            to = cells[to_column] if to_column is not None else ""
+            channel = cells[channel_column] if channel_column is not None else ""
+            category = cells[category_column] if category_column is not None else ""
+            if (by and by not in self.roles) or (to and to not in self.roles) or (channel and channel not in CHANNELS):
+                return None
+            if category and (category not in CATEGORIES or kind != "missing"):
+                return None
+            event_id = (cells[id_column] if id_column is not None else "") or f"line-{number}"
+            if event_id in seen:
+                return None
+            seen.add(event_id)
+            events.append(Event(event_id, at, kind, by, to, channel, category, number))
+        ordered = tuple(sorted(events, key=lambda e: (e.at, e.line)))
+        child = Child()
+        review = ""
+        if child_row is not None:
+            number, cells = child_row
+            found = self.child(number, cells)
+            if found is None:
+                return None
+            child = found
+            review = cells[self.review] if self.review is not None else ""
+        if review:
+            as_of, source = self.time(review, "as_of"), AS_OF_IN_CASE
+            if as_of is None:
+                return None
+        elif self.layout.as_of is not None:
+            as_of, source = self.layout.as_of, AS_OF_FOR_RUN
+        else:
+            as_of, source = ordered[-1].at, AS_OF_LAST_EVENT
+        if ordered[-1].at > as_of:
+            return None
+        return Case(case_id, child, ordered, as_of, self.layout.shown, source != AS_OF_LAST_EVENT, source)
+
+
+_SCAN_BYTES = 1 << 20  # bytes the first reading checks at a time
+
+
+def _plain_lines(data: bytes) -> list[str]:
+    """Whole lines of a CSV file (``data`` ends at a line end, or at the end of the file) as
+    text without their line ends; _NotPlain at a NUL byte, text that is not UTF-8, a byte-order
+    mark past the start, or a carriage return but in a CRLF line end."""
+    if b"\x00" in data:
+        raise _NotPlain
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _NotPlain from None
+    if "\ufeff" in text:
+        raise _NotPlain
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            raise _NotPlain
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    return lines
+
+
+def _plain_rows(
+    path: Path, allowed: tuple[str, ...], required: tuple[str, ...]
+) -> tuple[list[str], Iterator[list[str]]]:
+    """Read a CSV file as a stream, a block of lines at a time, never holding the file: the
+    header and, lazily, the cells of every row (blank rows included), one a line from row 2 on.
+    Raises _NotPlain at anything unusual (see _NotPlain), a record over several lines included."""
+    import csv
+    import stat
+
+    from ..guard.input_files import remember_input
+
+    try:
+        info = os.stat(path)
+    except OSError:
+        raise _NotPlain from None
+    if not stat.S_ISREG(info.st_mode) or not 0 < info.st_size <= MAX_STREAMED_CSV_BYTES:
+        raise _NotPlain
+    remember_input(path)
+
+    def blocks() -> Iterator[list[str]]:
+        with open(path, "rb") as handle:
+            carry = handle.read(3)
+            carry = carry.removeprefix(b"\xef\xbb\xbf")
+            while block := handle.read(_SCAN_BYTES):
+                data = carry + block
+                cut = data.rfind(b"\n") + 1
+                carry = data[cut:]
+                if len(carry) >= MAX_STREAMED_LINE_BYTES:
+                    raise _NotPlain  # no row is that long: a binary file, read (and refused) as text
+                if cut:
+                    yield _plain_lines(data[:cut])
+            if carry:
+                yield _plain_lines(carry)
+
+    def parsed(lines: list[str]) -> list[list[str]]:
+        try:
+            rows = list(csv.reader(lines, strict=True))
+        except csv.Error:
+            raise _NotPlain from None
+        if len(rows) != len(lines):
+            raise _NotPlain  # a record over several lines
+        return rows
+
+    source = blocks()
+    first = next(source, [])
+    if not first:
+        raise _NotPlain
+    rows = parsed(first)
+    header = [h.strip() for h in rows[0]]
+    if any(name not in allowed for name in header) or any(name not in header for name in required):
+        raise _NotPlain
+    if len(set(header)) != len(header):
+        raise _NotPlain
+
+    def cells() -> Iterator[list[str]]:
+        yield from rows[1:]
+        for lines in source:
+            yield from parsed(lines)
+
+    return header, cells()
+
+
+def _line_records(path: Path, column: int) -> Iterator[tuple[str, int, str]]:
+    """(case id, row number, line without its end) of each row of a CSV file that the streamed
+    scan has checked (one line a row, UTF-8, no stray carriage return), blank rows left out."""
+    import csv
+
+    with open(path, "rb") as handle:
+        opening = handle.read(3)
+        handle.seek(3 if opening == b"\xef\xbb\xbf" else 0)
+        handle.readline()  # the header
+        for number, raw in enumerate(handle, start=2):
+            line = raw.decode("utf-8").rstrip("\n").removesuffix("\r") if raw.endswith(b"\n") else raw.decode("utf-8")
+            head = line.split(",", 1)[0] if column == 0 else '"'
+            if '"' in head:
+                cells = next(csv.reader([line], strict=True), [])
+                case_id = cells[column].strip() if len(cells) > column else ""
+            else:
+                case_id = head.strip()
+            if case_id:  # a checked row with no case id is blank
+                yield case_id, number, line
+
+
+def _write_blocks(path: Path, records: Iterable[tuple[str, int, str]]) -> None:
+    import pickle
+    from itertools import islice
+
+    iterator = iter(records)
+    with open(path, "wb") as handle:
+        while block := list(islice(iterator, _BLOCK_ROWS)):
+            pickle.dump(block, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read_blocks(path: Path) -> Iterator[tuple[str, int, str]]:
+    import pickle
+
+    with open(path, "rb") as handle:
+        while True:
+            try:
+                block = pickle.load(handle)
+            except EOFError:
+                return
+            yield from block
+
+
+class _Join:
+    """Children.csv's case ids, in order, matched against events.csv's case ids as they come in
+    order: ``faulty`` once a child row has no events, or a case has two child rows."""
+
+    def __init__(self, ids: Iterator[str]):
+        self._ids = ids
+        self._next = next(ids, None)
+        self.faulty = False
+
+    def see(self, case_id: str) -> None:
+        while self._next is not None and self._next < case_id:
+            self.faulty = True  # a child row whose case has no events
+            self._next = next(self._ids, None)
+        if self._next == case_id:
+            self._next = next(self._ids, None)
+            if self._next == case_id:
+                self.faulty = True
+
+    def end(self) -> bool:
+        if self._next is not None:
+            self.faulty = True
+        return self.faulty
+
+
+class _Fault(Exception):
+    """The streamed reading met a fault: the caseload is read again as text, strictly."""
+
+
+def _remove_scratch(path: str, owner: int) -> None:
+    import shutil
+
+    if os.getpid() == owner:  # never from a forked worker
+        shutil.rmtree(path, ignore_errors=True)
+
+
+class CsvCaseload:
+    """A caseload CSV folder (events.csv, and children.csv if present), read so that a large
+    caseload never sits in memory: memory does not grow with the caseload.
+
+    On construction, each file is streamed once and checked row by row (the CSV syntax, the
+    width of each row, a case id in each row), and the cases are counted. An events.csv
+    already grouped by case in ascending case id order (as sample-caseload writes it, or an
+    export ordered by case) is then read straight through; any other order (an export ordered
+    by time) is sorted by case id and row number first, in sorted runs of at most ``run_rows``
+    (default RUN_ROWS) rows written to a scratch folder (tempfile's, never beside the input; removed by
+    :meth:`close`, at exit, or when the caseload is dropped) and merged. children.csv is sorted
+    the same way when it is not in case id order, and joined to the cases by merging the two
+    ordered streams. :meth:`raw_chunks` cuts the cases, in case id order, into chunks of their
+    rows' text that a worker builds into cases; :meth:`chunks` builds them here.
+
+    Texts given in memory, and files the streamed reading does not take on (a byte-order mark
+    is fine; a record over several lines, a carriage return alone, text not UTF-8 are not), are
+    read whole as text, keeping where each case's rows lie.
+
+    At the first fault anywhere, the caseload is read again as text from the start checking each
     row alone, as it always was, so that the faults are reported as they always were: in file
     order, every fault of every row, up to 20 (each with its row and column)."""
 
-    def __init__(self, folder: Path, as_of: datetime | None = None, texts: dict[str, str] | None = None):
+    def __init__(
+        self,
+        folder: Path,
+        as_of: datetime | None = None,
+        texts: dict[str, str] | None = None,
+        run_rows: int | None = None,
+    ):
         """Read ``folder``'s events.csv and children.csv; with ``texts`` (file name to CSV text:
         events.csv, and children.csv if any), read those texts as the folder's files."""
         self.folder = folder
         self.as_of = as_of
+        self.run_rows = max(1, run_rows or RUN_ROWS)
         self._texts = texts
         self._shown = str(folder / "events.csv")
+        self._scratch: str | None = None
+        self._finalizer: Any = None
+        self._streamed = False
+        self._errors = ErrorCollector(str(folder))
         try:
-            self._scan(strict=False, plain=texts is None)
-        except _NotPlain:
-            self._scan(strict=False, plain=False)
-        if self._errors.errors:
-            self._report_faults()
+            if texts is None:
+                try:
+                    self._stream_scan()
+                    self._streamed = True
+                except _NotPlain:
+                    self.close()
+                except _Fault:
+                    self._replay()
+            if not self._streamed:
+                self._scan(strict=False)
+                if self._errors.errors:
+                    self._report_faults()
+        except BaseException:
+            self.close()
+            raise
+
+    # --- the streamed reading -----------------------------------------------------------------
+
+    def _scratch_folder(self) -> Path:
+        import tempfile
+        import weakref
+
+        if self._scratch is None:
+            self._scratch = tempfile.mkdtemp(prefix="protograph-caseload-")
+            self._finalizer = weakref.finalize(self, _remove_scratch, self._scratch, os.getpid())
+        return Path(self._scratch)
+
+    def close(self) -> None:
+        """Remove the scratch folder of sorted runs, if any (the caseload cannot be read after)."""
+        if self._finalizer is not None:
+            self._finalizer()
+
+    def _check_stream(
+        self, name: str, allowed: tuple[str, ...], required: tuple[str, ...]
+    ) -> tuple[list[str], Iterator[str]]:
+        """Stream one file, checking each row as the first reading always has; the header and,
+        lazily, each row's case id. Raises _NotPlain (read it as text) or _Fault."""
+        header, rows = _plain_rows(self.folder / name, allowed, required)
+        column = header.index("case")
+        width = len(header)
+
+        def ids() -> Iterator[str]:
+            for row in rows:
+                if len(row) == width:
+                    case_id = row[column].strip()
+                    if case_id:
+                        yield case_id
+                        continue
+                if any(cell.strip() for cell in row):
+                    raise _Fault  # too wide or too narrow, or no case id; a blank row is left out
+
+        return header, ids()
+
+    def _stream_scan(self) -> None:
+        """The first reading, streamed: check both files, count the cases, and find (or make)
+        each file's rows in case id order. Raises _NotPlain or _Fault."""
+        self._child_header: list[str] = []
+        self._children_sorted: Path | None = None
+        self._has_children = (self.folder / "children.csv").exists()
+        join: _Join | None = None
+        if self._has_children:
+            header, ids = self._check_stream("children.csv", CHILD_COLUMNS, ("case",))
+            self._child_header = header
+            ordered, previous = True, None
+            for case_id in ids:
+                if previous is not None and case_id <= previous:
+                    ordered = False
+                previous = case_id
+            if not ordered:
+                self._children_sorted = self._sort(
+                    "children", _line_records(self.folder / "children.csv", header.index("case"))
+                )
+            join = _Join(record[0] for record in self._child_records())
+        header, ids = self._check_stream("events.csv", EVENT_COLUMNS, ("case", "at", "type"))
+        self._header = header
+        ordered, previous, count = True, None, 0
+        for case_id in ids:
+            if case_id != previous:
+                if previous is not None and case_id < previous:
+                    ordered = False
+                count += 1
+                if join is not None and ordered:
+                    join.see(case_id)
+            previous = case_id
+        if previous is None:
+            raise _Fault  # only the header: today's reading says so
+        self._events_sorted: Path | None = None
+        if not ordered:
+            self._events_sorted = self._sort("events", _line_records(self.folder / "events.csv", header.index("case")))
+            join = _Join(record[0] for record in self._child_records()) if self._has_children else None
+            count = 0
+            previous = None
+            for case_id, _, _ in _read_blocks(self._events_sorted):
+                if case_id != previous:
+                    count += 1
+                    if join is not None:
+                        join.see(case_id)
+                previous = case_id
+        if join is not None and join.end():
+            raise _Fault
+        self._count = count
+        self._layout = _CsvLayout(
+            tuple(self._header),
+            tuple(self._child_header),
+            self._shown,
+            str(self.folder / "children.csv"),
+            self.as_of,
+        )
+
+    def _sort(self, name: str, records: Iterator[tuple[str, int, str]]) -> Path:
+        """``records`` sorted by case id and row number, in a file of the scratch folder:
+        sorted runs of at most run_rows rows, then merged (heapq.merge)."""
+        import heapq
+        from itertools import islice
+
+        folder = self._scratch_folder()
+        runs: list[Path] = []
+        while run := sorted(islice(records, self.run_rows)):
+            path = folder / f"{name}-run-{len(runs)}"
+            _write_blocks(path, run)
+            runs.append(path)
+            del run
+        if len(runs) == 1:
+            return runs[0]
+        merged = folder / f"{name}-sorted"
+        _write_blocks(merged, heapq.merge(*(_read_blocks(path) for path in runs)))
+        for path in runs:
+            path.unlink()
+        return merged
+
+    def _child_records(self) -> Iterator[tuple[str, int, str]]:
+        if self._children_sorted is not None:
+            return _read_blocks(self._children_sorted)
+        return _line_records(self.folder / "children.csv", self._child_header.index("case"))
+
+    def _event_records(self) -> Iterator[tuple[str, int, str]]:
+        if self._events_sorted is not None:
+            return _read_blocks(self._events_sorted)
+        return _line_records(self.folder / "events.csv", self._header.index("case"))
+
+    def raw_chunks(self, size: int | None = None) -> Iterator[CaseChunk]:
+        """The cases in case id order, ``size`` at a time (all at once without a size), as chunks
+        to build (a worker builds a RawChunk from its rows' text)."""
+        if not self._streamed:
+            for cases in self.chunks(size):
+                yield BuiltChunk(cases)
+            return
+        from array import array
+
+        size = size or max(1, self._count)
+        children = self._child_records() if self._has_children else iter(())
+        child = next(children, None)
+        count, current = 0, None
+        lines: list[str] = []
+        numbers = array("q")
+        child_lines: list[str] = []
+        child_numbers = array("q")
+        for case_id, number, line in self._event_records():
+            if case_id != current:
+                if count == size:
+                    yield RawChunk(self._layout, count, lines, numbers, child_lines, child_numbers)
+                    count, lines, numbers, child_lines, child_numbers = 0, [], array("q"), [], array("q")
+                current = case_id
+                count += 1
+                if child is not None and child[0] == case_id:
+                    child_lines.append(child[2])
+                    child_numbers.append(child[1])
+                    child = next(children, None)
+            lines.append(line)
+            numbers.append(number)
+        if count:
+            yield RawChunk(self._layout, count, lines, numbers, child_lines, child_numbers)
+
+    def fault(self, error: InputError) -> NoReturn:
+        """A chunk of the streamed reading would not build (``error``): read the caseload
+        again as text and raise every fault, as the reading always has."""
+        if not self._streamed:
+            raise error
+        self._replay(error)
+
+    def _replay(self, first: InputError | None = None) -> NoReturn:
+        self._streamed = False
+        self.close()
+        self._scan(strict=False)  # the first reading as it always was: it may stop here
+        self._report_faults(first)
+
+    # --- the caseload read as text ------------------------------------------------------------
 
     def _read(
-        self, name: str, allowed: tuple[str, ...], required: tuple[str, ...], plain: bool
-    ) -> tuple[_TextRows | _FileRows, list[str], Iterator[tuple[int, list[str], int, int]]]:
-        """A CSV of the folder: streamed from its file when ``plain``, else read whole as text."""
+        self, name: str, allowed: tuple[str, ...], required: tuple[str, ...]
+    ) -> tuple[_TextRows, list[str], Iterator[tuple[int, list[str], int, int]]]:
+        """A CSV of the folder, read whole as text."""
         path = self.folder / name
-        if plain:
-            header, rows = _plain_csv(path, allowed, required)
-            return _FileRows(path), header, rows
         text, header, rows = _csv_text(path, allowed, required, self._given(name))
         return _TextRows(text), header, rows
 
-    def _scan(self, strict: bool, plain: bool) -> None:
-        """Read both files. ``strict``: check each events.csv row and children.csv row alone,
-        so that every fault is found where it is and reported in file order. ``plain``: stream
-        the files (raises _NotPlain at anything unusual) rather than hold their text."""
+    def _scan(self, strict: bool) -> None:
+        """Read both files as text. ``strict``: check each events.csv row and children.csv row
+        alone, so that every fault is found where it is and reported in file order."""
         from array import array
 
         shown = self._shown
         self._errors = errors = ErrorCollector(str(self.folder))
-        self._source, header, rows = self._read("events.csv", EVENT_COLUMNS, ("case", "at", "type"), plain)
+        self._source, header, rows = self._read("events.csv", EVENT_COLUMNS, ("case", "at", "type"))
         self._header = header
         self._rows: dict[str, array] = {}  # case id -> (row number, start, end) of each of its rows
         faulty: set[str] = set()
@@ -999,17 +1484,17 @@ class CsvCaseload:
         if not count and not errors.errors:
             raise InputError("no events: the file holds only its header row", shown, 2)
         self._children: dict[str, tuple[int, int, int]] = {}
-        self._child_source: _TextRows | _FileRows = _TextRows("")
-        self._child_header: list[str] = []
+        self._child_source = _TextRows("")
+        self._child_header = []
         children_path = self.folder / "children.csv"
         if children_path.exists() if self._texts is None else "children.csv" in self._texts:
-            self._scan_children(children_path, faulty, strict, plain)
+            self._scan_children(children_path, faulty, strict)
         self.ids = sorted(case_id for case_id in self._rows if case_id not in faulty)
 
-    def _scan_children(self, path: Path, faulty: set[str], strict: bool, plain: bool) -> None:
+    def _scan_children(self, path: Path, faulty: set[str], strict: bool) -> None:
         errors = self._errors
         shown = str(path)
-        self._child_source, header, rows = self._read("children.csv", CHILD_COLUMNS, ("case",), plain)
+        self._child_source, header, rows = self._read("children.csv", CHILD_COLUMNS, ("case",))
         self._child_header = header
         case_column = header.index("case")
         for number, raw, start, end in rows:
@@ -1037,19 +1522,21 @@ class CsvCaseload:
     def _given(self, name: str) -> str | None:
         return None if self._texts is None else self._texts.get(name)
 
-    def _report_faults(self) -> NoReturn:
+    def _report_faults(self, first: InputError | None = None) -> NoReturn:
         """Read the caseload again, checking each row alone, and raise every fault found."""
-        found = list(self._errors.errors)
-        self._scan(strict=True, plain=False)
+        found = list(self._errors.errors) or ([first] if first is not None else [])
+        self._scan(strict=True)
         for case_id in self.ids:
             with self._errors.check():
                 self._case(case_id)
         self._errors.finish()
-        raise found[0]  # pragma: no cover - the strict reading finds at least what the first found
+        if found:  # pragma: no cover - the strict reading finds at least what the first found
+            raise found[0]
+        raise InputError("the caseload could not be read", self._shown)  # pragma: no cover
 
     def __len__(self) -> int:
         """The number of cases."""
-        return len(self.ids)
+        return self._count if self._streamed else len(self.ids)
 
     def _case(self, case_id: str) -> Case:
         places = self._rows[case_id]
@@ -1073,6 +1560,14 @@ class CsvCaseload:
 
     def chunks(self, size: int | None = None) -> Iterator[list[Case]]:
         """The cases in case id order, ``size`` at a time (all at once without a size)."""
+        if self._streamed:
+            for chunk in self.raw_chunks(size):
+                try:
+                    cases = chunk.cases()
+                except InputError as error:
+                    self.fault(error)
+                yield cases
+            return
         size = size or max(1, len(self.ids))
         for begin in range(0, len(self.ids), size):
             chunk = []
@@ -1194,3 +1689,24 @@ class Caseload:
         size = size or max(1, len(self._cases))
         for begin in range(0, len(self._cases), size):
             yield self._cases[begin : begin + size]
+
+    def raw_chunks(self, size: int | None = None) -> Iterator[CaseChunk]:
+        """As :meth:`chunks`, each chunk still to be built (:meth:`CaseChunk.cases`), so that a
+        worker process can build it; a chunk that will not build is passed to :meth:`fault`."""
+        if self._csv is not None:
+            yield from self._csv.raw_chunks(size)
+            return
+        for cases in self.chunks(size):
+            yield BuiltChunk(cases)
+
+    def fault(self, error: InputError) -> NoReturn:
+        """Raise every fault of the caseload, as reading it reports them, once a chunk would not
+        build with ``error``."""
+        if self._csv is not None:
+            self._csv.fault(error)
+        raise error
+
+    def close(self) -> None:
+        """Remove what reading the caseload left in the scratch folder (sorted runs), if anything."""
+        if self._csv is not None:
+            self._csv.close()

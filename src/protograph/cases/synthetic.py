@@ -202,10 +202,17 @@ def synthetic_case(index: int, seed: int = 2024, detailed: bool = False) -> Case
     return Case(f"synthetic-{index:06d}", child, events, as_of, "synthetic", True, AS_OF_IN_CASE)
 
 
-def write_caseload(count: int, folder: Path, seed: int = 2024, detailed: bool = False) -> list[Path]:
+def write_caseload(
+    count: int, folder: Path, seed: int = 2024, detailed: bool = False, order: str = "case"
+) -> list[Path]:
     """Write ``count`` synthetic cases as ``folder/events.csv`` and ``folder/children.csv``
     (the columns README.md documents; each case's review date in children.csv's as_of).
-    Existing files are never overwritten."""
+    ``order``: "case" writes each case's rows together, cases in id order (one case at a time:
+    a million cases never sit in memory); "time" writes the rows of all cases in time order, as
+    an export ordered by time would (the rows are held and sorted first). Existing files are
+    never overwritten."""
+    if order not in ("case", "time"):
+        raise ValueError(f"order must be 'case' or 'time', not {order!r}")
     import csv
 
     from ..errors import InputError
@@ -225,11 +232,16 @@ def write_caseload(count: int, folder: Path, seed: int = 2024, detailed: bool = 
         events.writerow(["case", "at", "type", "by", "to", "channel", "category", "id"])
         children = csv.writer(children_file, lineterminator="\n")
         children.writerow(["case", "as_of", *fields])
+        held: list[tuple] = []
         for index in range(count):
             case = synthetic_case(index, seed, detailed)
             for e in case.events:
                 at = e.at.isoformat(timespec="minutes")
-                events.writerow([case.id, at, e.type, e.by, e.to, e.channel, e.category, e.id])
+                row = [case.id, at, e.type, e.by, e.to, e.channel, e.category, e.id]
+                if order == "time":
+                    held.append((e.at, row))
+                else:
+                    events.writerow(row)
             values = [case.child.get(f) for f in fields]
             children.writerow(
                 [
@@ -238,4 +250,6 @@ def write_caseload(count: int, folder: Path, seed: int = 2024, detailed: bool = 
                     *("" if v is None else str(v).lower() for v in values),
                 ]
             )
+        held.sort(key=lambda entry: entry[0])  # stable: a case's rows at one time keep their order
+        events.writerows(row for _, row in held)
     return [events_path, children_path]

@@ -9,8 +9,10 @@ JSON, CSV, or one self-contained HTML page whose chart is inline SVG (no script,
 from __future__ import annotations
 
 import html
+import json
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
+from typing import IO
 
 from ..cases.reading import Case
 from ..checking.compliance import obligation_statuses
@@ -278,6 +280,53 @@ def severity_counts(results: list[CaseResult]) -> dict[str, int]:
         for finding in result.findings:
             counts[names.get(finding.severity, finding.severity)] = counts.get(names.get(finding.severity, ""), 0) + 1
     return counts
+
+
+_ROWS_MARKER = "\x00review dates\x00"  # encoded as \u0000...; no text of a case holds a NUL
+
+
+def write_report(
+    out: IO[bytes],
+    rows: list[dict[str, object]],
+    fmt: str,
+    cases: ReviewDates,
+    corpus: Corpus | None = None,
+    severities: dict[str, int] | None = None,
+) -> None:
+    """Write render_report's text to ``out`` as UTF-8, ending in a newline. A JSON report's
+    per-case review dates are written a batch at a time from where ReviewDates keeps them,
+    in the very layout json.dumps(indent=2) gives the whole document."""
+    try:
+        if fmt != "json" or not cases.count:
+            text = render_report(rows, fmt, cases, corpus, severities)
+            out.write((text if text.endswith("\n") else text + "\n").encode("utf-8"))
+            return
+        text = render_report(rows, fmt, _Marked(cases), corpus, severities)
+        head, tail = text.split(json.dumps(_ROWS_MARKER), 1)
+        out.write(head.encode("utf-8"))
+        batch: list[str] = []
+        first = True
+        for row in cases.each_row():
+            batch.append("    " + json.dumps(row, indent=2, ensure_ascii=False).replace("\n", "\n    "))
+            if len(batch) >= 4096:
+                out.write(("[\n" if first else ",\n").encode("utf-8") + ",\n".join(batch).encode("utf-8"))
+                first, batch = False, []
+        if batch:
+            out.write(("[\n" if first else ",\n").encode("utf-8") + ",\n".join(batch).encode("utf-8"))
+            first = False
+        out.write((("[]" if first else "\n  ]") + tail + "\n").encode("utf-8"))
+    finally:
+        cases.close()
+
+
+class _Marked(ReviewDates):
+    """A ReviewDates whose rows stand as one marker in the document (write_report)."""
+
+    def __init__(self, dates: ReviewDates):
+        self.__dict__.update(dates.__dict__)
+
+    def rows(self) -> list[dict[str, object]]:  # type: ignore[override]
+        return _ROWS_MARKER  # type: ignore[return-value]
 
 
 def render_report(

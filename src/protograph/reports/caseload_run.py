@@ -5,9 +5,12 @@ Cases are independent, so a caseload is read, validated and written in chunks
 chunks, not the caseload. JSON findings are written as each chunk is done; the caseload report
 (``--report``) adds each chunk's counts to a :class:`~protograph.reports.caseload.CaseloadTally`;
 the table and Markdown outputs keep only the rows they show and lay their tables out at the end.
-With ``jobs`` above one, chunks are validated in worker processes while the main process reads
-the next chunks and writes the finished ones in their order, so the output is the same, byte for
-byte, whatever the chunk size and the number of workers.
+With ``jobs`` above one, chunks are built and validated in worker processes while the main
+process cuts the next chunks and writes the finished ones in their order, so the output is the
+same, byte for byte, whatever the chunk size and the number of workers. A chunk of a CSV caseload
+travels to its worker as the text of its rows (cheap to send), and the worker builds its cases; a
+case that will not build sends the main process back to read the caseload again, strictly, so
+that every fault is reported as reading always reports it.
 
 This is what ``protograph validate`` runs; a notebook can call :func:`validate_caseload` with
 any binary file (``io.BytesIO()``) to receive the output."""
@@ -20,11 +23,11 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
-from ..cases.reading import Case, Caseload
+from ..cases.reading import Case, CaseChunk, Caseload
 from ..checking.caseload import validate_cases
 from ..checking.deadlines import DEFAULT_IMMEDIATE_TOLERANCE
 from ..checking.validation import CaseResult
@@ -119,11 +122,42 @@ def _chunk_output(corpus: Corpus, cases: list[Case], options: RunOptions, engine
 _WORKER: dict[str, Any] = {}
 
 
-def _work(cases: list[Case], engine: str) -> tuple[Any, float]:
-    """In a worker: validate one chunk; returns its output and the seconds it took."""
+class ReviewedCase(NamedTuple):
+    """What the caseload report's review dates need of a case (ReviewDates.add)."""
+
+    id: str
+    as_of: datetime
+    review_date_source: str
+
+
+@dataclass(frozen=True)
+class _Built:
+    """A chunk built and validated: its cases, its output, and (for the report) its review dates."""
+
+    cases: int
+    output: Any
+    reviewed: list[ReviewedCase] | None
+    seconds: float
+
+
+def _run_chunk(corpus: Corpus, chunk: CaseChunk, options: RunOptions, total: int, endpoint: Any) -> _Built | InputError:
+    """Build one chunk's cases (in a worker, from its rows' text) and validate them; an
+    InputError (returned, not raised) when a case will not build."""
     started = time.perf_counter()
-    output = _chunk_output(_WORKER["corpus"], cases, _WORKER["options"], engine, None)
-    return output, time.perf_counter() - started
+    try:
+        cases = chunk.cases()
+    except InputError as error:
+        return error
+    engine = choose_engine(cases, options.engine, total)
+    output = _chunk_output(corpus, cases, options, engine, endpoint)
+    reviewed = [ReviewedCase(c.id, c.as_of, c.review_date_source) for c in cases] if options.report else None
+    return _Built(len(cases), output, reviewed, time.perf_counter() - started)
+
+
+def _work(chunk: CaseChunk, total: int) -> _Built | str:
+    """In a worker: build and validate one chunk; a fault comes back as its text."""
+    built = _run_chunk(_WORKER["corpus"], chunk, _WORKER["options"], total, None)
+    return str(built) if isinstance(built, InputError) else built
 
 
 def _pool(corpus: Corpus, options: RunOptions, jobs: int) -> Any:
@@ -132,6 +166,9 @@ def _pool(corpus: Corpus, options: RunOptions, jobs: int) -> Any:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from ..cases.reading import event_type_ids, role_ids
+
+    event_type_ids(), role_ids()  # looked up once here, not in every worker building cases
     _WORKER.update(corpus=corpus, options=options)
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
 
@@ -174,7 +211,7 @@ def validate_caseload(
     reading raises InputError once every fault is collected; what was written is then no output
     (the command writes to a temporary file it drops)."""
     from ..progress import counter
-    from .caseload import CaseloadTally, render_report
+    from .caseload import CaseloadTally, write_report
     from .explain import ReviewDates
     from .findings import FindingsReport
 
@@ -191,10 +228,10 @@ def validate_caseload(
     summary = RunSummary()
     workers = jobs if endpoint is None and jobs > 1 and total > chunk_cases else 1
     pool = _pool(corpus, options, workers) if workers > 1 else None
-    pending: deque[tuple[list[Case], Future | Any]] = deque()
+    pending: deque[Future] = deque()
 
-    def chunks() -> Iterator[list[Case]]:
-        source = caseload.chunks(chunk_cases)
+    def chunks() -> Iterator[CaseChunk]:
+        source = caseload.raw_chunks(chunk_cases)
         while True:
             started = time.perf_counter()
             chunk = next(source, None)
@@ -203,12 +240,18 @@ def validate_caseload(
                 return
             yield chunk
 
-    def finish(cases: list[Case], output: Any) -> None:
+    def finish(built: _Built | InputError | str) -> None:
+        if isinstance(built, str):  # a worker's fault: read again here, every fault reported
+            caseload.fault(InputError(built))
+        if isinstance(built, InputError):
+            caseload.fault(built)
+        phases["validate"] += built.seconds
         started = time.perf_counter()
-        summary.cases += len(cases)
+        summary.cases += built.cases
+        output = built.output
         if tally is not None:
             tally.merge(output)
-            review.add(cases)  # type: ignore[union-attr]
+            review.add(built.reviewed)  # type: ignore[union-attr, arg-type]
         elif json_list is not None:
             items, violations = output
             summary.violations += violations
@@ -216,32 +259,28 @@ def validate_caseload(
         else:
             findings.merge(output)  # type: ignore[union-attr]
         phases["write"] += time.perf_counter() - started
+        bar.update(built.cases)
 
+    read = 0
     try:
         with counter(total, "validating", progress) as bar:
-            for cases in chunks():
-                bar.set_postfix_str(f"read {summary.cases + sum(len(c) for c, _ in pending) + len(cases):,}")
-                engine = choose_engine(cases, options.engine, total)
+            for chunk in chunks():
+                read += len(chunk)
+                bar.set_postfix_str(f"read {read:,}")
                 if pool is None:
-                    started = time.perf_counter()
-                    output = _chunk_output(corpus, cases, options, engine, endpoint)
-                    phases["validate"] += time.perf_counter() - started
-                    finish(cases, output)
-                    bar.update(len(cases))
+                    finish(_run_chunk(corpus, chunk, options, total, endpoint))
                     continue
-                pending.append((cases, pool.submit(_work, cases, engine)))
+                pending.append(pool.submit(_work, chunk, total))
                 while len(pending) > workers:  # a chunk a worker in hand, one being read
-                    done, job = pending.popleft()
-                    output, seconds = job.result()
-                    phases["validate"] += seconds
-                    finish(done, output)
-                    bar.update(len(done))
+                    finish(pending.popleft().result())
             while pending:
-                done, job = pending.popleft()
-                output, seconds = job.result()
-                phases["validate"] += seconds
-                finish(done, output)
-                bar.update(len(done))
+                finish(pending.popleft().result())
+    except BaseException:
+        if findings is not None:
+            findings.close()  # its temporary files
+        if review is not None:
+            review.close()
+        raise
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -249,15 +288,13 @@ def validate_caseload(
     started = time.perf_counter()
     if tally is not None:
         summary.violations = tally.severities.get("Violations", 0)
-        text = render_report(tally.rows(corpus), options.fmt, review, corpus, tally.severities)  # type: ignore[arg-type]
-        out.write((text if text.endswith("\n") else text + "\n").encode("utf-8"))
+        write_report(out, tally.rows(corpus), options.fmt, review, corpus, tally.severities)  # type: ignore[arg-type]
     elif json_list is not None:
         json_list.close()
     else:
         summary.violations = findings.violations  # type: ignore[union-attr]
         findings.corpus = corpus  # type: ignore[union-attr]
-        text = findings.text()  # type: ignore[union-attr]
-        out.write((text if text.endswith("\n") else text + "\n").encode("utf-8"))
+        findings.write(out)  # type: ignore[union-attr]
     phases["write"] += time.perf_counter() - started
     if summary.cases != total:  # pragma: no cover - a reader that lost cases is a bug, not bad input
         raise InputError(f"read {summary.cases} of {total} cases")
@@ -321,54 +358,57 @@ def run_validate(
         raise UsageProblem(f"--format {request.fmt} is for the caseload report: add --report")
     when = parse_time(request.as_of, None, None, "--as-of") if request.as_of else None
     started = time.perf_counter()
-    caseload = Caseload(request.paths, when)
-    notes = caseload.notes
-    if pseudonymise and notes:  # the note names case ids and files: personal data
-        notes = [f"{len(notes)} case id(s) are shared by several files: each file is checked under its own id"]
-    for note in notes:
-        say(f"protograph: note: {note}")
-    if pseudonymise:  # before validation, so no output of any format can show an original id
-        from ..cases.pseudonymise import pseudonymise_cases
+    caseload = source = Caseload(request.paths, when)
+    try:
+        notes = caseload.notes
+        if pseudonymise and notes:  # the note names case ids and files: personal data
+            notes = [f"{len(notes)} case id(s) are shared by several files: each file is checked under its own id"]
+        for note in notes:
+            say(f"protograph: note: {note}")
+        if pseudonymise:  # before validation, so no output of any format can show an original id
+            from ..cases.pseudonymise import pseudonymise_cases
 
-        caseload = Caseload.of(pseudonymise_cases(caseload.all(), salt))
-    scanned = time.perf_counter() - started
-    started = time.perf_counter()
-    corpus = load_corpus()  # after the cases, so that bad case input fails at once
-    protocol_id = request.protocol_id
-    in_force = protocol_id == "in-force"
-    protocols = corpus.ids() if protocol_id in ("all", "in-force") else [corpus.info(protocol_id).id]
-    if request.area is not None:
-        from ..checking.in_force import select_area
+            caseload = Caseload.of(pseudonymise_cases(caseload.all(), salt))
+        scanned = time.perf_counter() - started
+        started = time.perf_counter()
+        corpus = load_corpus()  # after the cases, so that bad case input fails at once
+        protocol_id = request.protocol_id
+        in_force = protocol_id == "in-force"
+        protocols = corpus.ids() if protocol_id in ("all", "in-force") else [corpus.info(protocol_id).id]
+        if request.area is not None:
+            from ..checking.in_force import select_area
 
-        in_area = select_area(corpus, request.area)
-        protocols = [p for p in protocols if p in in_area]
-        if not protocols:
-            raise UsageProblem(f"--area {request.area} holds none of the protocols asked for ({protocol_id})")
-    server = connect(corpus)
-    loaded_seconds = time.perf_counter() - started
-    show_matrix = request.show_matrix
-    if show_matrix is None:
-        show_matrix = protocol_id in ("all", "in-force") and request.fmt != "json" and len(caseload) <= 5
-    options = RunOptions(
-        protocols=tuple(protocols),
-        tolerance=request.tolerance,
-        fmt=request.fmt,
-        report=request.report,
-        with_matrix=bool(show_matrix) and not request.report,
-        in_force=in_force,
-        engine="batch" if server is not None else request.engine,
-    )
-    with output_file(output) as out:
-        summary = validate_caseload(
-            corpus,
-            caseload,
-            options,
-            out,
-            jobs=jobs or available_cores(),
-            chunk_cases=chunk_cases or DEFAULT_CHUNK_CASES,
-            progress=progress,
-            endpoint=server,
+            in_area = select_area(corpus, request.area)
+            protocols = [p for p in protocols if p in in_area]
+            if not protocols:
+                raise UsageProblem(f"--area {request.area} holds none of the protocols asked for ({protocol_id})")
+        server = connect(corpus)
+        loaded_seconds = time.perf_counter() - started
+        show_matrix = request.show_matrix
+        if show_matrix is None:
+            show_matrix = protocol_id in ("all", "in-force") and request.fmt != "json" and len(caseload) <= 5
+        options = RunOptions(
+            protocols=tuple(protocols),
+            tolerance=request.tolerance,
+            fmt=request.fmt,
+            report=request.report,
+            with_matrix=bool(show_matrix) and not request.report,
+            in_force=in_force,
+            engine="batch" if server is not None else request.engine,
         )
+        with output_file(output) as out:
+            summary = validate_caseload(
+                corpus,
+                caseload,
+                options,
+                out,
+                jobs=jobs or available_cores(),
+                chunk_cases=chunk_cases or DEFAULT_CHUNK_CASES,
+                progress=progress,
+                endpoint=server,
+            )
+    finally:
+        source.close()  # the sorted runs of an events.csv not in case order, if any
     if output is not None:
         say(f"wrote {printable(str(output))} ({summary.cases} cases)")
     if profile_phases:

@@ -9,9 +9,12 @@ date and the standing of its protocol version, and ``--matrix`` JSON adds the re
 from __future__ import annotations
 
 import json
+import pickle
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from json.encoder import encode_basestring as _encode_text  # the C encoder json.dumps uses
 from operator import attrgetter
+from typing import IO
 
 from ..cases.reading import Case
 from ..checking.caseload import validate_cases
@@ -32,7 +35,7 @@ from .explain import (
     since,
     status_label,
 )
-from .formats import render
+from .formats import SpilledTable, TablePart, render, spill, temporary_file
 
 # Which duty of which protocol a finding is about and how serious it is, in the order every
 # findings table shows them (the findings report here, ``frames.findings`` in notebooks).
@@ -224,16 +227,13 @@ def _matrix_rows(corpus: Corpus, results: list[CaseResult], case: Case) -> tuple
     ]
 
 
-def _standing_line(rows: list[dict[str, object]]) -> str:
-    """Findings under the versions in force, and apart those under superseded or not-yet-in-force
-    versions, so the same delay under three versions of a line is not read as three breaches."""
+def _standing_counts(current: dict[str, int], other: dict[str, int]) -> str:
+    """The closing line from the findings counted by severity, under the versions in force and
+    under others."""
 
-    def counts(selected: list[dict[str, object]]) -> str:
-        by = {s: sum(1 for r in selected if r["severity"] == s) for s in ("Violation", "Warning", "Info")}
-        return f"{by['Violation']} Violations, {by['Warning']} Warnings, {by['Info']} Info"
+    def counts(by: dict[str, int]) -> str:
+        return f"{by.get('Violation', 0)} Violations, {by.get('Warning', 0)} Warnings, {by.get('Info', 0)} Info"
 
-    current = [r for r in rows if r.get("version") == IN_FORCE]
-    other = [r for r in rows if r.get("version") != IN_FORCE]
     line = f"Under the versions in force when each duty was triggered: {counts(current)}."
     if other:
         line += (
@@ -420,48 +420,127 @@ def _json_item(row: dict[str, object]) -> str:
     return text
 
 
+# The findings table's columns wrapped at these widths.
+FINDING_WRAP = {"duty_label": 36, "version": 14, "recipient": 18, "status": 12, "severity_reason": 24}
+
+
+class _TextSpill:
+    """Pieces of text gathered a chunk at a time in a temporary file (no name, dropped when
+    closed), given back in order."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        self._chunks = 0
+
+    def add(self, pieces: list[str]) -> None:
+        if not pieces:
+            return
+        if self._file is None:
+            self._file = temporary_file()
+        spill(self._file, pickle.dumps(pieces, pickle.HIGHEST_PROTOCOL))
+        self._chunks += 1
+
+    def pieces(self) -> Iterator[str]:
+        if self._file is None:
+            return
+        self._file.seek(0)
+        for _ in range(self._chunks):
+            yield from pickle.load(self._file)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+class _Part:
+    """What one chunk of cases adds to a table or Markdown output, reduced to text: the
+    review dates, the findings (table rows, or Markdown lines), the summary rows and the
+    compliance matrices, with the counts the closing line needs."""
+
+    def __init__(self, review: TablePart, findings: TablePart | list[str], summary: TablePart, matrices: list[str]):
+        self.review = review
+        self.findings = findings
+        self.summary = summary
+        self.matrices = matrices
+
+
+def _right_stripped(lines: Iterable[str]) -> Iterator[str]:
+    """``lines`` such that "\n".join of them is "\n".join(lines).rstrip(), holding back only
+    the trailing blank lines seen so far."""
+    held: str | None = None
+    blank: list[str] = []
+    for line in lines:
+        if not line.rstrip():
+            blank.append(line)
+            continue
+        if held is not None:
+            yield held
+        yield from blank
+        blank, held = [], line
+    yield held.rstrip() if held is not None else ""
+
+
 class FindingsReport:
     """The validation output (table, Markdown or JSON) built a chunk of cases at a time: each
-    chunk's results are reduced to what the output shows (rows, Markdown text, matrices), so
-    cases and obligations need not all be kept; the tables are laid out at the end."""
+    chunk's results are reduced to what the output shows, the cells of its rows (a FindingsReport
+    made in a worker process carries them to the main one, as _Part), so cases and obligations
+    need not all be kept. The report they are merged into keeps the rows in temporary files while
+    the tables' widths are merged, and lays the tables out at the end (write, text): memory does
+    not grow with the caseload. JSON with the matrix is kept whole."""
 
     def __init__(self, corpus: Corpus, fmt: str, with_matrix: bool):
         self.corpus = corpus
         self.fmt = fmt
         self.with_matrix = with_matrix
         self.violations = 0
+        self.checked: set[str] = set()
+        # JSON (--matrix): the whole document
         self.review: list[dict[str, object]] = []
         self.rows: list[dict[str, object]] = []
-        self.markdown: list[str] = []
         self.summary: list[dict[str, object]] = []
         self.matrices: dict[str, object] = {}
-        self.matrix_parts: list[str] = []
-        self.checked: set[str] = set()
+        # table and Markdown: the chunks not yet taken in, the spilled tables, the counts of the
+        # closing line (findings under the versions in force, and under others, by severity)
+        self.parts: list[_Part] = []
+        self.severities: dict[bool, dict[str, int]] = {True: {}, False: {}}
+        markdown = fmt == "markdown"
+        self._review = SpilledTable(REVIEW_COLUMNS, markdown)
+        self._findings = SpilledTable(FINDING_COLUMNS) if not markdown else None
+        self._markdown = _TextSpill() if markdown else None
+        self._summary = SpilledTable(None, markdown)
+        self._matrices = _TextSpill()
+        self._written = False
 
     def add(self, cases: list[Case], results: list[CaseResult]) -> None:
         """Add the results of some cases (all their protocols), in the order they are reported."""
         corpus, fmt = self.corpus, self.fmt
         by_id = {c.id: c for c in cases}
+        shown = []
         for result in results:
             for finding in result.findings:
                 self.violations += finding.severity == "Violation"
                 row = finding_row(corpus, by_id.get(result.case.id, result.case), finding)
                 if fmt == "json":
                     self.rows.append(row)
-                else:  # only what the table shows, and what the closing line counts
-                    self.rows.append({c: row.get(c) for c in (*FINDING_COLUMNS, "status_label")})
-        self.review.extend(review_rows(cases))
+                    continue
+                in_force = self.severities[row.get("version") == IN_FORCE]
+                severity = str(row.get("severity"))
+                in_force[severity] = in_force.get(severity, 0) + 1
+                if fmt != "markdown":
+                    shown.append({**{c: row.get(c) for c in FINDING_COLUMNS}, "status": row.get("status_label")})
         self.checked.update(r.protocol for r in results)
-        self.summary.extend(summary(corpus, results))
-        if fmt == "markdown":
-            self.markdown.extend(_markdown_findings(corpus, results))
-        if not self.with_matrix:
+        if fmt == "json":
+            self.review.extend(review_rows(cases))
+            self.summary.extend(summary(corpus, results))
+            if self.with_matrix:
+                for case in cases:
+                    self.matrices[case.id] = matrix([r for r in results if r.case.id == case.id])[0]
             return
-        for case in cases:
+        markdown = fmt == "markdown"
+        matrices = []
+        for case in cases if self.with_matrix else ():
             case_results = [r for r in results if r.case.id == case.id]
-            if fmt == "json":
-                self.matrices[case.id] = matrix(case_results)[0]
-                continue
             if not case_results:
                 continue
             matrix_rows, columns = _matrix_rows(corpus, case_results, case)
@@ -469,70 +548,127 @@ class FindingsReport:
                 f"Compliance of {case.id} under each protocol, grouped by line "
                 f"(review date {case.as_of.isoformat()}, {case.review_date_source})"
             )
-            self.matrix_parts.append(f"\n## {title}\n" if fmt == "markdown" else f"\n{title}")
-            self.matrix_parts.append(
-                render(matrix_rows, columns, fmt, wrap={"duty": 30, **{p: 22 for p in columns[1:]}})
+            matrices.append(f"\n## {title}\n" if markdown else f"\n{title}")
+            matrices.append(render(matrix_rows, columns, fmt, wrap={"duty": 30, **{p: 22 for p in columns[1:]}}))
+        self.parts.append(
+            _Part(
+                TablePart.of_rows(review_rows(cases), REVIEW_COLUMNS, key="case", markdown=markdown),
+                _markdown_findings(corpus, results)
+                if markdown
+                else TablePart.of_rows(shown, FINDING_COLUMNS, wrap=FINDING_WRAP),
+                TablePart.of_rows(summary(corpus, results), markdown=markdown),
+                matrices,
             )
+        )
 
     def merge(self, other: FindingsReport) -> None:
         """Add what another report gathered (of the cases after this one's)."""
         self.violations += other.violations
+        self.checked.update(other.checked)
         self.review.extend(other.review)
         self.rows.extend(other.rows)
-        self.markdown.extend(other.markdown)
         self.summary.extend(other.summary)
         self.matrices.update(other.matrices)
-        self.matrix_parts.extend(other.matrix_parts)
-        self.checked.update(other.checked)
+        for in_force, counts in other.severities.items():
+            mine = self.severities[in_force]
+            for severity, count in counts.items():
+                mine[severity] = mine.get(severity, 0) + count
+        self._take(self.parts)
+        self._take(other.parts)
+        other.parts = []
+
+    def _take(self, parts: list[_Part]) -> None:
+        """Put the chunks' rows into the temporary files and merge their widths."""
+        for part in parts:
+            self._review.add(part.review)
+            if isinstance(part.findings, list):
+                self._markdown.add(part.findings)  # type: ignore[union-attr]
+            else:
+                self._findings.add(part.findings)  # type: ignore[union-attr]
+            self._summary.add(part.summary)
+            self._matrices.add(part.matrices)
+        parts.clear()
+
+    def close(self) -> None:
+        """Drop the temporary files (done by write and text; call it when a run is abandoned)."""
+        for kept in (self._review, self._findings, self._markdown, self._summary, self._matrices):
+            if kept is not None:
+                kept.close()
+
+    def write(self, out: IO[bytes]) -> None:
+        """Write the whole output to ``out`` as UTF-8, ending in a newline, a batch of lines at
+        a time (the report is spent: its temporary files are gone afterwards, also on error)."""
+        started, ended = False, True
+        batch: list[str] = []
+        try:
+            for piece in self._pieces():
+                batch.append(piece)
+                if len(batch) >= 2048:
+                    out.write(("\n" if started else "").encode("utf-8") + "\n".join(batch).encode("utf-8"))
+                    started, ended, batch = True, batch[-1].endswith("\n"), []
+            if batch:
+                out.write(("\n" if started else "").encode("utf-8") + "\n".join(batch).encode("utf-8"))
+                started, ended = True, batch[-1].endswith("\n")
+            if not ended or not started:
+                out.write(b"\n")
+        finally:
+            self.close()
 
     def text(self) -> str:
-        """The whole output."""
-        corpus, fmt = self.corpus, self.fmt
-        review = sorted(self.review, key=lambda r: str(r["case"]))
-        if fmt == "json":
-            if self.with_matrix:
-                document = {
-                    "findings": self.rows,
-                    "matrix": self.matrices,
-                    "summary": self.summary,
-                    "review_dates": review,
-                    "protocols": version_rows(corpus, sorted(self.checked)),
-                    "legend": legend_rows(),
-                }
-                return json.dumps(document, indent=2, ensure_ascii=False)
+        """The whole output (the report is spent: its temporary files are gone afterwards)."""
+        try:
+            return "\n".join(self._pieces())
+        finally:
+            self.close()
+
+    def _pieces(self) -> Iterator[str]:
+        """The output as pieces to be joined by newlines."""
+        if self._written:
+            raise RuntimeError("a FindingsReport is written once")
+        self._written = True
+        try:
+            if self.fmt == "json":
+                yield self._json()
+                return
+            self._take(self.parts)
+            yield from self._laid_out()
+        finally:
+            self.close()
+
+    def _json(self) -> str:
+        if not self.with_matrix:
             return json.dumps(self.rows, indent=2, ensure_ascii=False)
+        document = {
+            "findings": self.rows,
+            "matrix": self.matrices,
+            "summary": self.summary,
+            "review_dates": sorted(self.review, key=lambda r: str(r["case"])),
+            "protocols": version_rows(self.corpus, sorted(self.checked)),
+            "legend": legend_rows(),
+        }
+        return json.dumps(document, indent=2, ensure_ascii=False)
+
+    def _laid_out(self) -> Iterator[str]:
+        corpus = self.corpus
         checked = sorted(self.checked)
-        markdown = fmt == "markdown"
-        parts = []
+        markdown = self.fmt == "markdown"
         title = "Review dates (pending and open are decided against them)"
-        parts.append(f"## {title}\n" if markdown else title)
-        parts.append(render(review, REVIEW_COLUMNS, fmt))
-        parts.append("")
-        if markdown:
-            parts.append("\n".join(self.markdown).rstrip())
-        else:
-            shown = [{**r, "status": r["status_label"]} for r in self.rows]
-            parts.append(
-                render(
-                    shown,
-                    FINDING_COLUMNS,
-                    "table",
-                    wrap={"duty_label": 36, "version": 14, "recipient": 18, "status": 12, "severity_reason": 24},
-                )
-            )
-        parts.extend(self.matrix_parts)
-        summary_rows = self.summary
-        parts.append("\n## Summary\n" if markdown else "\nSummary (Violations, Warnings and Info counted apart)")
-        parts.append(render(summary_rows, list(summary_rows[0].keys()) if summary_rows else [], fmt))
-        parts.append(_standing_line(self.rows))
+        yield f"## {title}\n" if markdown else title
+        yield from self._review.lines()
+        yield ""
+        if self._markdown is not None:
+            yield from _right_stripped(self._markdown.pieces())
+        elif self._findings is not None:
+            yield from self._findings.lines()
+        yield from self._matrices.pieces()
+        yield "\n## Summary\n" if markdown else "\nSummary (Violations, Warnings and Info counted apart)"
+        yield from self._summary.lines()
+        yield _standing_counts(self.severities[True], self.severities[False])
         if checked:
-            parts.append("\n## Protocol versions\n" if markdown else "\nProtocol versions (grouped by line)")
-            parts.append(render(version_rows(corpus, checked), VERSION_COLUMNS, fmt, wrap={"dated": 48, "area": 24}))
+            yield "\n## Protocol versions\n" if markdown else "\nProtocol versions (grouped by line)"
+            yield render(version_rows(corpus, checked), VERSION_COLUMNS, self.fmt, wrap={"dated": 48, "area": 24})
             note = _versions_note(corpus, checked)
             if note:
-                parts.append(note)
-        parts.append("\n## Legend\n" if markdown else "\nLegend")
-        parts.append(
-            legend_text() if markdown else render(legend_rows(), LEGEND_COLUMNS, "table", wrap={"meaning": 80})
-        )
-        return "\n".join(parts)
+                yield note
+        yield "\n## Legend\n" if markdown else "\nLegend"
+        yield legend_text() if markdown else render(legend_rows(), LEGEND_COLUMNS, "table", wrap={"meaning": 80})

@@ -1,16 +1,30 @@
 """Renderers: rows of plain values to a terminal table, Markdown, JSON or CSV.
 
 One table maps a format name to its renderer, as rdflib's plugin table maps names to
-parsers; commands pick a renderer by the user's ``--format``."""
+parsers; commands pick a renderer by the user's ``--format``.
+
+The terminal table is tabulate's "simple" format, laid out here so that a long table can be
+built a chunk of rows at a time (:class:`TablePart`, in a worker process if need be), its rows
+kept in a temporary file (:class:`SpilledTable`) while the column widths are merged, and
+written in a second pass: memory does not grow with the rows. The bytes are tabulate's (the
+tests compare them); a table holding what the layout here does not cover (terminal escape
+codes, line breaks other than a newline, a number that is not plain ASCII) is handed to
+tabulate itself."""
 
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import json
+import math
+import pickle
 import re
-from collections.abc import Callable, Sequence
-from typing import Any
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, Any
+
+from ..errors import InputError
 
 Row = dict[str, Any]
 
@@ -25,22 +39,40 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _wrap(text: str, width: int) -> str:
-    import textwrap
+_WRAPPED: dict[tuple[str, int], str] = {}  # a long table wraps the same labels again and again
 
-    return "\n".join(textwrap.wrap(text, width)) if len(text) > width else text
+
+def _wrap(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    wrapped = _WRAPPED.get((text, width))
+    if wrapped is None:
+        import textwrap
+
+        if len(_WRAPPED) >= 65536:
+            _WRAPPED.clear()
+        wrapped = _WRAPPED[text, width] = "\n".join(textwrap.wrap(text, width))
+    return wrapped
+
+
+def table_cells(
+    rows: Iterable[Row], columns: Sequence[str], wrap: dict[str, int] | None = None
+) -> list[tuple[str, ...]]:
+    """Each row as the text of its cells in ``columns``, long cells wrapped at ``wrap``'s widths."""
+    wrapped = [(index, (wrap or {})[c]) for index, c in enumerate(columns) if (wrap or {}).get(c)]
+    table = []
+    for row in rows:
+        cells = [value if value.__class__ is str else _cell(value) for value in map(row.get, columns)]
+        for index, width in wrapped:
+            cells[index] = _wrap(cells[index], width)
+        table.append(tuple(cells))
+    return table
 
 
 def render_table(rows: Sequence[Row], columns: Sequence[str], wrap: dict[str, int] | None = None) -> str:
     """A plain terminal table; long cells wrap at the widths given in ``wrap``."""
-    from tabulate import tabulate
-
-    wrap = wrap or {}
-    body = [[_wrap(_cell(row.get(c)), wrap[c]) if c in wrap else _cell(row.get(c)) for c in columns] for row in rows]
-    if not body:
-        return "(none)"
-    text = [index for index in range(len(columns)) if any(_is_text(line[index]) for line in body)]
-    return tabulate(body, headers=list(columns), tablefmt="simple", disable_numparse=text)
+    part = TablePart.of(list(columns), table_cells(rows, columns, wrap))
+    return "\n".join(layout_lines(part.columns, part.widths, part.rows_of_cells()))
 
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
@@ -59,18 +91,539 @@ def _is_text(cell: str) -> bool:
     return False
 
 
+def _tabulate_table(cells: Sequence[Sequence[str]], columns: Sequence[str]) -> str:
+    """The table as tabulate lays it out (for what :func:`layout_lines` leaves to it)."""
+    from tabulate import tabulate
+
+    body = [list(row) for row in cells]
+    if not body:
+        return "(none)"
+    text = [index for index in range(len(columns)) if any(_is_text(line[index]) for line in body)]
+    return tabulate(body, headers=list(columns), tablefmt="simple", disable_numparse=text)
+
+
+# --- the terminal table, laid out as tabulate's "simple" format ---------------------------------
+#
+# A column's cells are read as numbers unless one is text (_is_text): then it is a text column,
+# its cells stripped and padded on the right; else an integer column (padded on the left) or a
+# decimal one (each cell formatted as format(float(cell), "g") and its decimal points aligned).
+# Widths are display widths (wcwidth's, when tabulate uses it: a wide character counts two, a
+# combining one none; a line tabulate cannot measure (a tab, a control character) counts -1 and
+# is padded by as many characters as it holds, as tabulate pads it). When any cell holds a
+# newline, every row is laid out line by line, and a row whose cells are all empty is left out.
+# Columns are two spaces apart, each at least two wider than its header; lines are right-stripped.
+
+TEXT, INTEGER, DECIMAL = 5, 2, 3  # tabulate's ranks of str, int and float; empty cells rank 0
+# what tabulate treats apart: escape codes (their width is not counted), line breaks other
+# than "\n" (splitlines and re.split("[\r\n]") disagree on them); left to tabulate itself
+_ODD = re.compile("[\r\x0b\x0c\x1b\x1c\x1d\x1e\x85\u2028\u2029]")
+_NUMBER_WITH_COMMAS = re.compile(r"(?:[+-]?[0-9]{1,3}(?:,[0-9]{3})*(?:\.[0-9]*)?|\.[0-9]+)?$")
+
+
+def _display_width() -> Callable[[str], int]:
+    """The width tabulate measures a line with: wcwidth's when tabulate uses it, else len."""
+    import tabulate
+
+    if tabulate.wcwidth is not None and tabulate.WIDE_CHARS_MODE:
+        return tabulate.wcwidth.wcswidth  # type: ignore[no-any-return]
+    return len
+
+
+def _is_number(text: str) -> bool:
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return not (math.isinf(value) or math.isnan(value)) or text.lower() in ("inf", "-inf", "nan")
+
+
+def _rank(cell: str) -> int:
+    """The type tabulate gives a cell of a column read as numbers (TEXT once _is_text)."""
+    if not cell:
+        return 0
+    if _is_text(cell):
+        return TEXT
+    try:
+        int(cell)
+        return INTEGER
+    except ValueError:
+        pass
+    if _NUMBER_WITH_COMMAS.match(cell):
+        return DECIMAL if "." in cell else INTEGER
+    return DECIMAL if _is_number(cell) else TEXT
+
+
+def _decimal_text(cell: str) -> str:
+    """A number as a decimal column shows it (tabulate's default float format, "g")."""
+    if not cell:
+        return ""
+    if "," in cell:
+        cell = cell.replace(",", "")
+    try:
+        return format(float(cell), "g")
+    except ValueError:
+        return cell
+
+
+def _decimals(text: str) -> int:
+    """Digits after the decimal point (or the exponent's 'e'), -1 for none, as tabulate aligns them."""
+    if not (_is_number(text) or _NUMBER_WITH_COMMAS.match(text)):
+        return -1
+    try:
+        int(text)
+        return -1
+    except ValueError:
+        pass
+    point = text.rfind(".")
+    if point < 0:
+        point = text.lower().rfind("e")
+    return len(text) - point - 1 if point >= 0 else -1
+
+
+class Widths:
+    """What the layout of some rows needs to know, merged chunk by chunk: per column its rank
+    (the most general type of its cells), its width as text, as integers and as decimals
+    (widest digits before the point, most digits after); whether any cell holds a newline, and
+    whether any holds what is left to tabulate."""
+
+    def __init__(self, count: int):
+        self.rank = [0] * count
+        self.text = [0] * count
+        self.integer = [0] * count
+        self.before = [0] * count  # decimal column: widest (cell width - digits after the point)
+        self.after = [-1] * count  # decimal column: most digits after the point
+        self.multiline = False
+        self.odd = False
+
+    def merge(self, other: Widths) -> None:
+        """Take in the widths of more rows of the same columns."""
+        for mine, theirs in (
+            (self.rank, other.rank),
+            (self.text, other.text),
+            (self.integer, other.integer),
+            (self.before, other.before),
+            (self.after, other.after),
+        ):
+            mine[:] = map(max, mine, theirs)
+        self.multiline |= other.multiline
+        self.odd |= other.odd
+
+    def select(self, columns: Sequence[str], names: Sequence[str]) -> Widths:
+        """These widths for ``names``: a name not among ``columns`` is a column of empty cells."""
+        chosen = Widths(len(names))
+        for index, name in enumerate(names):
+            if name in columns:
+                at = columns.index(name)
+                chosen.rank[index], chosen.text[index], chosen.integer[index] = (
+                    self.rank[at],
+                    self.text[at],
+                    self.integer[at],
+                )
+                chosen.before[index], chosen.after[index] = self.before[at], self.after[at]
+            else:
+                chosen.before[index] = 1  # an empty cell of a decimal column: "" then its padding
+        chosen.multiline, chosen.odd = self.multiline, self.odd
+        return chosen
+
+
+def measure(cells: Sequence[Sequence[str]], count: int) -> Widths:
+    """The widths of some rows of ``count`` cells each."""
+    widths = Widths(count)
+    display = _display_width()
+    for index, column in enumerate(zip(*cells, strict=True)):
+        rank = text = integer = before = 0
+        after = -1
+        numbers: dict[str, tuple[int, int, int, bool]] = {}
+        read = 0  # the cells before the first text cell are read as numbers
+        for cell in column:
+            seen = numbers.get(cell)
+            if seen is None:
+                kind = _rank(cell)
+                shown = _decimal_text(cell) if kind < TEXT else ""
+                digits = _decimals(shown)
+                plain = cell.isascii() and cell.isprintable()
+                seen = numbers[cell] = (kind, len(shown) - digits, digits, plain)
+            kind, whole, digits, plain = seen
+            if kind == TEXT:
+                rank = TEXT
+                break
+            read += 1
+            rank = max(rank, kind)
+            integer = max(integer, len(cell))
+            before = max(before, whole)
+            after = max(after, digits)
+            if kind and not plain:  # a number tabulate would measure apart
+                widths.odd = True
+            if not plain and ("\n" in cell):
+                widths.multiline = True
+            text = max(text, len(cell.strip()) if plain else _text_width(cell, display))
+        rest = column[read:]
+        if rest:
+            joined = "".join(rest)
+            if joined.isascii() and joined.isprintable():  # no newline, no wide character
+                text = max(text, *map(len, map(str.strip, rest)))
+            else:
+                text = max(text, _text_widths(rest, widths, display))
+        widths.rank[index], widths.text[index], widths.integer[index] = rank, text, integer
+        widths.before[index], widths.after[index] = before, after
+    return widths
+
+
+def _text_widths(cells: Sequence[str], widths: Widths, display: Callable[[str], int]) -> int:
+    """The widest of some text cells (noting in ``widths`` a newline, or what is left to tabulate)."""
+    widest = 0
+    measured: dict[str, int] = {}  # a multi-line or non-ASCII cell, measured once
+    for cell in cells:
+        if cell.isascii() and cell.isprintable():
+            width = len(cell.strip())
+        else:
+            width = measured.get(cell, -2)
+            if width == -2:
+                if "\n" in cell:
+                    widths.multiline = True
+                if _ODD.search(cell):
+                    widths.odd = True
+                width = measured[cell] = _text_width(cell, display)
+        if width > widest:
+            widest = width
+    return widest
+
+
+def _line_width(line: str, display: Callable[[str], int]) -> int:
+    return len(line) if line.isascii() and line.isprintable() else display(line)
+
+
+def _text_width(cell: str, display: Callable[[str], int]) -> int:
+    return max(_line_width(line, display) for line in cell.strip().split("\n"))
+
+
+class TablePart:
+    """Some rows of a table as the text of their cells, with their widths; the cells pickled a
+    block of rows at a time, ready to be appended to a :class:`SpilledTable`'s file. ``key``:
+    each row's sort key, for a table whose parts are merged in that order; ``first`` the columns
+    of the table's first row, when the table's columns are those of its first row."""
+
+    BLOCK = 64
+
+    def __init__(
+        self,
+        columns: list[str],
+        cells: Sequence[tuple[str, ...]],
+        keys: Sequence[str] | None = None,
+        first: list[str] | None = None,
+        markdown: bool = False,
+    ):
+        self.columns = columns
+        self.first = first if first is not None else columns
+        self.count = len(cells)
+        self.keyed = keys is not None
+        self.markdown = markdown
+        self.widths = Widths(len(columns)) if markdown else measure(cells, len(columns))
+        if markdown:
+            cells = [tuple(_md_escape(c) for c in row) for row in cells]
+        rows = [(*row, key) for row, key in zip(cells, keys, strict=True)] if keys is not None else list(cells)
+        self.first_key = keys[0] if keys else ""
+        self.last_key = keys[-1] if keys else ""
+        self.blob = b"".join(
+            pickle.dumps(rows[start : start + self.BLOCK], pickle.HIGHEST_PROTOCOL)
+            for start in range(0, len(rows), self.BLOCK)
+        )
+
+    @classmethod
+    def of(cls, columns: list[str], cells: Sequence[tuple[str, ...]], markdown: bool = False) -> TablePart:
+        return cls(columns, cells, markdown=markdown)
+
+    @classmethod
+    def of_rows(
+        cls,
+        rows: Sequence[Row],
+        columns: Sequence[str] | None = None,
+        wrap: dict[str, int] | None = None,
+        key: str | None = None,
+        markdown: bool = False,
+    ) -> TablePart:
+        """Rows of plain values; with no ``columns``, the table's columns are its first row's
+        keys (the part carries every key its rows have, so that parts merge by name)."""
+        first = None
+        if columns is None:
+            first = list(rows[0]) if rows else []
+            names = dict.fromkeys(first)
+            for row in rows:
+                names.update(dict.fromkeys(row))
+            columns = list(names)
+        keys = [str(row[key]) for row in rows] if key is not None else None
+        return cls(list(columns), table_cells(rows, columns, wrap), keys, first, markdown)
+
+    def rows_of_cells(self) -> Iterator[tuple[str, ...]]:
+        """The rows, as cells (from the pickled blocks)."""
+        reader = io.BytesIO(self.blob)
+        for block in _blocks(reader, self.count):
+            yield from (row[:-1] for row in block) if self.keyed else block
+
+    def select(self, names: list[str]) -> TablePart:
+        """This part with ``names`` for columns (one it lacks is empty in every row)."""
+        at = [self.columns.index(n) if n in self.columns else None for n in names]
+        chosen = TablePart.__new__(TablePart)
+        chosen.__dict__.update(self.__dict__)
+        chosen.columns = names
+        chosen.widths = self.widths.select(self.columns, names)
+        rows = []
+        for block in _blocks(io.BytesIO(self.blob), self.count):
+            for row in block:
+                picked = tuple("" if i is None else row[i] for i in at)
+                rows.append((*picked, row[-1]) if self.keyed else picked)
+        chosen.blob = b"".join(
+            pickle.dumps(rows[start : start + self.BLOCK], pickle.HIGHEST_PROTOCOL)
+            for start in range(0, len(rows), self.BLOCK)
+        )
+        return chosen
+
+
+def temporary_file() -> IO[bytes]:
+    """An unnamed temporary file for rows waiting to be laid out (gone once closed)."""
+    try:
+        return tempfile.TemporaryFile(prefix="protograph-")
+    except OSError as exc:
+        raise InputError(
+            f"cannot make a temporary file for the output: {exc.strerror}", tempfile.gettempdir()
+        ) from None
+
+
+def spill(file: IO[bytes], data: bytes) -> None:
+    """Write rows to a temporary file (a full disk is one clear error, not a traceback)."""
+    try:
+        file.write(data)
+    except OSError as exc:
+        raise InputError(f"cannot write the output's temporary file: {exc.strerror}", tempfile.gettempdir()) from None
+
+
+def _blocks(reader: IO[bytes], count: int) -> Iterator[list[tuple[str, ...]]]:
+    """The pickled blocks of ``count`` rows from where ``reader`` stands."""
+    while count > 0:
+        block = pickle.load(reader)
+        count -= len(block)
+        yield block
+
+
+class SpilledTable:
+    """A table gathered a part at a time: the parts' rows wait in a temporary file (removed
+    when closed, and by the system at once: it has no name) and their widths are merged, so the
+    table is laid out in a second pass, once every width is known. ``columns``: None for the
+    columns of the first row. A keyed table comes out in key order (parts already in order are
+    read straight through; otherwise they are merged, as a stable sort of all rows would order
+    them)."""
+
+    def __init__(self, columns: list[str] | None = None, markdown: bool = False):
+        self.columns = columns
+        self.markdown = markdown
+        self.widths: Widths | None = None
+        self.count = 0
+        self._file: IO[bytes] | None = None
+        self._runs: list[tuple[int, int]] = []  # (offset, rows) of each part in the file
+        self._in_order = True
+        self._last_key: str | None = None
+        self._keyed = False
+
+    def add(self, part: TablePart) -> None:
+        """Take in a part's rows (after those taken so far) and its widths."""
+        if not part.count:
+            return
+        if self.columns is None:
+            self.columns = list(part.first)
+        if part.columns != self.columns:
+            part = part.select(self.columns)
+        if self._file is None:
+            self._file = temporary_file()
+        offset = self._file.seek(0, io.SEEK_END)
+        spill(self._file, part.blob)
+        self._runs.append((offset, part.count))
+        self.count += part.count
+        self._keyed = part.keyed
+        if part.keyed:
+            if self._last_key is not None and part.first_key < self._last_key:
+                self._in_order = False
+            self._last_key = part.last_key if self._last_key is None else max(self._last_key, part.last_key)
+        if self.widths is None:
+            self.widths = Widths(len(self.columns))
+        self.widths.merge(part.widths)
+
+    def rows_of_cells(self) -> Iterator[tuple[str, ...]]:
+        """Every row, as cells, in the table's order."""
+        if self._file is None:
+            return
+        file = self._file
+        if not self._keyed or self._in_order:
+            file.seek(0)
+            for block in _blocks(file, self.count):
+                yield from (row[:-1] for row in block) if self._keyed else block
+            return
+        yield from (row[:-1] for row in heapq.merge(*(self._run(o, n) for o, n in self._runs), key=lambda r: r[-1]))
+
+    def _run(self, offset: int, count: int) -> Iterator[tuple[str, ...]]:
+        """One part's rows, read a block at a time wherever the file was left by the others."""
+        file = self._file
+        assert file is not None
+        while count > 0:
+            file.seek(offset)
+            block = pickle.load(file)
+            offset = file.tell()
+            count -= len(block)
+            yield from block
+
+    def lines(self) -> Iterator[str]:
+        """The table, line by line, as render() would give it in the table's format."""
+        columns = self.columns or []
+        if self.markdown:
+            yield from markdown_lines(columns, self.rows_of_cells(), escaped=True)
+            return
+        yield from layout_lines(columns, self.widths or Widths(len(columns)), self.rows_of_cells())
+
+    def close(self) -> None:
+        """Drop the temporary file."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def layout_lines(columns: Sequence[str], widths: Widths, rows: Iterable[Sequence[str]]) -> Iterator[str]:
+    """The lines of tabulate's "simple" table of ``rows`` under ``columns`` (headers), given the
+    rows' merged widths; "(none)" for no rows."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        yield "(none)"
+        return
+    display = _display_width()
+    heads = [(h, _line_width(h, display)) for h in columns]
+    if widths.odd or any(w < 0 or _ODD.search(h) or "\n" in h for h, w in heads):
+        yield _tabulate_table([first, *rows], columns)  # what the layout here does not cover
+        return
+    kinds, sizes = [], []
+    for index, (_, head) in enumerate(heads):
+        kind = widths.rank[index] if widths.rank[index] in (INTEGER, DECIMAL) else TEXT
+        size = {TEXT: widths.text, INTEGER: widths.integer}.get(kind)
+        width = size[index] if size is not None else widths.before[index] + widths.after[index]
+        kinds.append(kind)
+        sizes.append(max(width, head + 2))
+    yield "  ".join(
+        h.ljust(w + len(h) - hw) if kind == TEXT else h.rjust(w + len(h) - hw)
+        for (h, hw), w, kind in zip(heads, sizes, kinds, strict=True)
+    ).rstrip()
+    yield "  ".join("-" * w for w in sizes)
+    multiline = widths.multiline
+    blanks = [" " * w for w in sizes]
+    plan = list(zip(kinds, sizes, widths.after, strict=True))
+    all_text = all(kind == TEXT for kind in kinds)
+    seen: list[dict[str, list[str]]] = [{} for _ in kinds]
+    for row in _chain(first, rows):
+        if multiline:
+            joined = "".join(row)
+            if "\n" in joined or not joined.strip():  # a row of several lines, or none
+                yield from _row_lines(row, plan, blanks, display, seen)
+                continue
+        if all_text:
+            yield "  ".join(
+                [
+                    cell.ljust(width) if cell.isascii() and cell.isprintable() else _pad(cell, width, display)
+                    for cell, width in zip(map(str.strip, row), sizes, strict=True)
+                ]
+            ).rstrip()
+            continue
+        padded = []
+        for cell, (kind, width, after) in zip(row, plan, strict=True):
+            if kind == TEXT:
+                cell = cell.strip()
+                padded.append(
+                    cell.ljust(width) if cell.isascii() and cell.isprintable() else _pad(cell, width, display)
+                )
+            elif kind == INTEGER:
+                padded.append(cell.rjust(width))
+            else:
+                shown = _decimal_text(cell)
+                padded.append((shown + " " * (after - _decimals(shown))).rjust(width))
+        yield "  ".join(padded).rstrip()
+
+
+def _row_lines(
+    row: Sequence[str],
+    plan: list[tuple[int, int, int]],
+    blanks: list[str],
+    display: Callable[[str], int],
+    seen: list[dict[str, list[str]]],
+) -> Iterator[str]:
+    """A row laid out line by line (in a table where some cell holds a newline); none when
+    every cell is empty. ``seen``: a column's multi-line cells laid out so far (wrapped labels
+    come back again and again)."""
+    cells = []
+    for cell, (kind, width, after), laid in zip(row, plan, seen, strict=True):
+        if kind != TEXT:
+            cells.append(_cell_lines(cell, kind, width, after, display))
+        elif "\n" in cell:
+            lines = laid.get(cell)
+            if lines is None:
+                if len(laid) >= 4096:
+                    laid.clear()
+                lines = laid[cell] = _cell_lines(cell, kind, width, after, display)
+            cells.append(lines)
+        else:
+            cell = cell.strip()
+            if cell.isascii() and cell.isprintable():
+                cells.append([cell.ljust(width)] if cell else [])
+            else:
+                cells.append([_pad(cell, width, display)])
+    height = max(map(len, cells))
+    columns = [
+        c if len(c) == height else [*c, *[blank] * (height - len(c))] for c, blank in zip(cells, blanks, strict=True)
+    ]
+    for parts in zip(*columns, strict=True):
+        yield "  ".join(parts).rstrip()
+
+
+def _chain(first: Sequence[str], rows: Iterator[Sequence[str]]) -> Iterator[Sequence[str]]:
+    yield first
+    yield from rows
+
+
+def _pad(line: str, width: int, display: Callable[[str], int]) -> str:
+    """A line of text padded to ``width`` display columns (as tabulate pads it)."""
+    return line.ljust(width - display(line) + len(line))
+
+
+def _cell_lines(cell: str, kind: int, width: int, after: int, display: Callable[[str], int]) -> list[str]:
+    """A cell laid out in its column of a table laid out line by line: one string a line, none
+    for an empty cell."""
+    if kind == TEXT:
+        cell = cell.strip()
+        if cell.isascii() and cell.isprintable():
+            return [cell.ljust(width)] if cell else []
+        return [line.ljust(width - _line_width(line, display) + len(line)) for line in cell.split("\n")]
+    if kind == DECIMAL:
+        shown = _decimal_text(cell)
+        cell = shown + " " * (after - _decimals(shown))
+    return [cell.rjust(width)] if cell else []
+
+
 def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def markdown_lines(columns: Sequence[str], rows: Iterable[Sequence[str]], escaped: bool = False) -> Iterator[str]:
+    """A GitHub-flavoured Markdown table, line by line ("_(none)_" for no rows); ``escaped``:
+    the cells are already escaped."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        yield "_(none)_"
+        return
+    yield "| " + " | ".join(columns) + " |"
+    yield "|" + "|".join("---" for _ in columns) + "|"
+    for row in _chain(first, rows):
+        yield "| " + " | ".join(row if escaped else map(_md_escape, row)) + " |"
+
+
 def render_markdown(rows: Sequence[Row], columns: Sequence[str], wrap: dict[str, int] | None = None) -> str:
     """A GitHub-flavoured Markdown table."""
-    if not rows:
-        return "_(none)_"
-    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
-    for row in rows:
-        lines.append("| " + " | ".join(_md_escape(_cell(row.get(c))) for c in columns) + " |")
-    return "\n".join(lines)
+    return "\n".join(markdown_lines(columns, table_cells(rows, columns)))
 
 
 def render_json(rows: Sequence[Row], columns: Sequence[str], wrap: dict[str, int] | None = None) -> str:
