@@ -349,9 +349,10 @@ def _finding_item(
             _TEMPLATES.clear()
         template = _TEMPLATES[key] = _item_template(row)
     if template is not None:
-        values = _VALUES_ENCODER.encode([row[name] for name in _EPISODE_FIELDS])[1:-1].split("\x02")
-        if len(values) == len(_EPISODE_FIELDS) and not any(v[0] in "[{" for v in values):
-            return template % tuple(values)  # else a value was a list or a mapping, laid out otherwise
+        text = _VALUES_ENCODER.encode([row[name] for name in _EPISODE_FIELDS])
+        # a value that is a list or a mapping is laid out otherwise: left to _json_item
+        if text[1] not in "[{" and "\x02[" not in text and "\x02{" not in text:
+            return template % tuple(text[1:-1].split("\x02"))
     return _json_item(row)
 
 
