@@ -7,6 +7,7 @@ case (with the reason)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ..cases.reading import Event
@@ -51,29 +52,44 @@ def _met(obligation: Obligation, done: list[Event]) -> str:
     return "; ".join(notes)
 
 
-def outcomes(result: CaseResult) -> list[Outcome]:
-    """One outcome per obligation, and one per checkable duty that does not apply."""
+def obligation_statuses(
+    result: CaseResult,
+) -> Iterator[tuple[Obligation, str, Finding | None, list[Event | None] | None]]:
+    """Each obligation of a result with its status: its worst finding's status (``late``, ``not
+    recorded``, ``open``), else ``met`` when every requirement has a first completion, else
+    ``pending``; and that worst finding, or (with none) each requirement's first completion."""
     by_obligation: dict[tuple[str, str], list[Finding]] = {}
     for finding in result.findings:
         by_obligation.setdefault((finding.duty, finding.trigger_at), []).append(finding)
-    rows: list[Outcome] = []
     case = result.case
+    candidates: dict[int, Sequence[Event]] = {}
     for obligation in result.obligations:
-        duty = obligation.check.duty
-        found = by_obligation.get((duty.id, obligation.trigger.at.isoformat()), [])
-        reason = obligation.note
+        found = by_obligation and by_obligation.get((obligation.check.duty.id, obligation.trigger.at.isoformat()))
         if found:
             worst = min(found, key=lambda f: STATUS_ORDER.index(f.status))
-            status, severity, actual, late_by = worst.status, worst.severity, worst.actual, worst.late_by
+            yield obligation, worst.status, worst, None
+            continue
+        done = [first_completion(case, obligation, evidence, candidates) for evidence in obligation.check.evidence]
+        yield obligation, "met" if all(d is not None for d in done) else "pending", None, done
+
+
+def outcomes(result: CaseResult) -> list[Outcome]:
+    """One outcome per obligation, and one per checkable duty that does not apply."""
+    rows: list[Outcome] = []
+    case = result.case
+    for obligation, status, worst, done in obligation_statuses(result):
+        duty = obligation.check.duty
+        reason = obligation.note
+        if worst is not None:
+            severity, actual, late_by = worst.severity, worst.actual, worst.late_by
             if worst.open_for:
                 reason = "; ".join(r for r in (f"open for {worst.open_for}", reason) if r)
         else:
-            done = [first_completion(case, obligation, evidence) for evidence in obligation.check.evidence]
-            if all(d is not None for d in done):
-                status, actual = "met", max(d.at for d in done if d is not None).isoformat()
+            if status == "met":
+                actual = max(d.at for d in done if d is not None).isoformat()  # type: ignore[union-attr]
                 reason = "; ".join(r for r in (_met(obligation, done), reason) if r)  # type: ignore[arg-type]
             else:
-                status, actual = "pending", None
+                actual = None
                 if not obligation.owed_by(case.as_of):
                     reason = "; ".join(r for r in (f"not owed before {obligation.owed_from.isoformat()}", reason) if r)
             severity, late_by = "", None

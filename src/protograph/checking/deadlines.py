@@ -109,18 +109,28 @@ def _duration_parts(iso: str) -> tuple[bool, float, str]:
     return bool(is_time), float(number_text), unit
 
 
-def add_duration(start: datetime, iso: str, working_days: bool) -> datetime:
-    """``start`` plus an ISO 8601 duration of one unit ('PT72H', 'P7D', 'P12M')."""
+@cache
+def _elapsed(iso: str, working_days: bool) -> timedelta | None:
+    """The exact elapsed time an ISO 8601 duration of one unit adds (hours, minutes, seconds,
+    calendar days, weeks), or None where it is calendar arithmetic (working days, months, years)."""
     is_time, number, unit = _duration_parts(iso)
     if is_time:
-        seconds = {"S": 1, "M": 60, "H": 3600}[unit] * number
-        return start + timedelta(seconds=seconds)
-    if unit == "D":
-        if working_days:
-            return add_working_days(start, int(number))
-        return start + timedelta(days=number)
+        return timedelta(seconds={"S": 1, "M": 60, "H": 3600}[unit] * number)
+    if unit == "D" and not working_days:
+        return timedelta(days=number)
     if unit == "W":
-        return start + timedelta(weeks=number)
+        return timedelta(weeks=number)
+    return None
+
+
+def add_duration(start: datetime, iso: str, working_days: bool) -> datetime:
+    """``start`` plus an ISO 8601 duration of one unit ('PT72H', 'P7D', 'P12M')."""
+    elapsed = _elapsed(iso, working_days)
+    if elapsed is not None:
+        return start + elapsed
+    _, number, unit = _duration_parts(iso)
+    if unit == "D":
+        return add_working_days(start, int(number))
     from dateutil.relativedelta import relativedelta
 
     months = {"M": 1, "Y": 12}[unit] * int(number)
@@ -327,9 +337,12 @@ def trigger_events(check: Checkable, case: Case) -> list[Event]:
             if first is not None:
                 found.append(first)
         return found
-    candidates = case.events_by_type.get(check.duty.trigger)
+    duty = check.duty
+    candidates = case.events_by_type.get(duty.trigger)
     if not candidates:
         return []
+    if not (duty.trigger_channel or duty.trigger_category or check.trigger_roles):
+        return list(candidates)  # of the trigger's type, and nothing more asked (_matches_trigger)
     return [e for e in candidates if _matches_trigger(check, e)]
 
 
@@ -365,6 +378,9 @@ def obligations(
     # per protocol's case facts (keyed by identity: hashing them is costly): nothing in the
     # case changes them over time
     steady: dict[int, bool] = {}
+    # where they are steady, whether the conditions and age rule hold is the same at every
+    # instant: worked out once for each scope (many duties share one, often the empty one)
+    holding: dict[tuple[object, ...], tuple[bool, str]] = {}
     by_type = case.events_by_type
     for check in checks:
         duty = check.duty
@@ -379,7 +395,12 @@ def obligations(
         facts = id(check.facts)
         if facts not in steady:
             steady[facts] = fixed_in_time(case, check.facts)
-        fixed = _holds(check, case, triggers[0].at) if steady[facts] else None
+        fixed = None
+        if steady[facts]:
+            scope = (id(check.conditions), duty.age_at_least, duty.age_below, duty.includes_age_disputed, facts)
+            fixed = holding.get(scope)
+            if fixed is None:
+                fixed = holding[scope] = _holds(check, case, triggers[0].at)
         if fixed is not None and not fixed[0]:
             not_applicable.append((check, fixed[1]))  # the same for every trigger: said once
             continue

@@ -19,14 +19,14 @@ own process: ``validate_chunk`` needs only the plan (small, picklable) and the c
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 
 from ..cases.reading import Case, Event
 from .deadlines import DEFAULT_IMMEDIATE_TOLERANCE, Obligation, obligations
-from .evidence import Evidence
 from .plan import Plan
-from .validation import SEVERITY_ORDER, CaseResult, Finding, explain_finding
+from .validation import SEVERITY_ORDER, CaseResult, Finding, explain_finding, first_completion
 
 
 def validate_chunk(
@@ -46,19 +46,29 @@ def validate_chunk(
     checks = {protocol_id: plan.checks(protocol_id) for protocol_id in chosen}
     messages = plan.messages()
     results: list[CaseResult] = []
-    collecting = gc.isenabled()
-    gc.disable()  # hundreds of thousands of small objects and no cycles: the collector would walk them again and again
-    try:
+    with collector_paused():
         for case in bar(cases, "validating", progress):
             for protocol_id in chosen:
                 obligation_list, not_applicable = obligations(checks[protocol_id], case, tolerance)
                 found = findings(case, obligation_list, messages)
                 results.append(CaseResult(case, protocol_id, found, obligation_list, not_applicable))
+    return results
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run a block with the garbage collector off: validating or reporting a chunk of cases
+    builds hundreds of thousands of small objects and no cycles, which the collector would
+    walk again and again. What the block built lives on (gc.freeze), so later collections need
+    not walk it either."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
-            gc.freeze()  # what the chunk built lives on; later collections need not walk it again
+            gc.freeze()
             gc.enable()
-    return results
 
 
 def findings(case: Case, obligation_list: list[Obligation], messages: dict[int, tuple[str, ...]]) -> list[Finding]:
@@ -67,7 +77,7 @@ def findings(case: Case, obligation_list: list[Obligation], messages: dict[int, 
     ``messages`` maps id(check) to its constraints' messages (Plan.messages)."""
     as_of = case.as_of
     found: list[Finding] = []
-    firsts: dict[tuple[int, str], list[Event]] = {}
+    firsts: dict[int, Sequence[Event]] = {}
     for obligation in obligation_list:
         if not obligation.owed_by(as_of):
             continue  # pending: not written for the shapes, so never selected
@@ -76,29 +86,9 @@ def findings(case: Case, obligation_list: list[Obligation], messages: dict[int, 
             continue  # not yet due at the review time
         check = obligation.check
         for index, evidence in enumerate(check.evidence):
-            done = _first_completion(case, obligation.trigger, evidence, firsts)
+            done = first_completion(case, obligation, evidence, firsts)
             if done is None or (due is not None and done.at > due):
                 message = messages[id(check)][index]
                 found.append(explain_finding(case, obligation, evidence, message, check.severity, done))
     found.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.trigger_at, f.provision, f.duty, f.recipients))
     return found
-
-
-def _first_completion(
-    case: Case, trigger: Event, evidence: Evidence, candidates: dict[tuple[int, str], list[Event]]
-) -> Event | None:
-    """validation.first_completion, with each requirement's candidate events sorted once a case."""
-    key = (id(evidence), case.id)
-    events = candidates.get(key)
-    if events is None:
-        if evidence.by_recipient and evidence.to:
-            events = list(case.events)  # an event of any type by the recipient counts
-        else:
-            by_type = case.events_by_type
-            events = sorted((e for t in evidence.types for e in by_type.get(t, ())), key=lambda e: (e.at, e.line))
-        candidates[key] = events
-    at = trigger.at
-    for event in events:
-        if event.at >= at and evidence.shows(event, trigger):
-            return event
-    return None

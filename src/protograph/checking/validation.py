@@ -16,7 +16,7 @@ where pySHACL reports one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
@@ -198,8 +198,14 @@ def describe_delay(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     days, rest = divmod(minutes, 1440)
     hours, mins = divmod(rest, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{mins} min" if mins else ""]
-    return " ".join(p for p in parts if p) or "0 min"
+    parts = []
+    if days:
+        parts.append(f"{days} d")
+    if hours:
+        parts.append(f"{hours} h")
+    if mins:
+        parts.append(f"{mins} min")
+    return " ".join(parts) or "0 min"
 
 
 @dataclass
@@ -219,16 +225,28 @@ class CaseResult:
         return not self.findings
 
 
-def first_completion(case: Case, obligation: Obligation, evidence: Evidence) -> Event | None:
-    """The first case event that shows one requirement of an obligation met (evidence.py)."""
+def first_completion(
+    case: Case,
+    obligation: Obligation,
+    evidence: Evidence,
+    candidates: dict[int, Sequence[Event]] | None = None,
+) -> Event | None:
+    """The first case event that shows one requirement of an obligation met (evidence.py).
+    ``candidates``, a dict kept for one case, keeps each requirement's candidate events (in
+    time order) for the next obligation of that case."""
     trigger = obligation.trigger
-    if evidence.by_recipient and evidence.to:
-        candidates: Iterable[Event] = case.events  # an event of any type by the recipient counts
-    else:
-        by_type = case.events_by_type
-        candidates = sorted((e for t in evidence.types for e in by_type.get(t, ())), key=lambda e: (e.at, e.line))
-    for event in candidates:
-        if event.at >= trigger.at and evidence.shows(event, trigger):
+    events = candidates.get(id(evidence)) if candidates is not None else None
+    if events is None:
+        if evidence.by_recipient and evidence.to:
+            events = case.events  # an event of any type by the recipient counts
+        else:
+            by_type = case.events_by_type
+            events = sorted((e for t in evidence.types for e in by_type.get(t, ())), key=lambda e: (e.at, e.line))
+        if candidates is not None:
+            candidates[id(evidence)] = events
+    at = trigger.at
+    for event in events:
+        if event.at >= at and evidence.shows(event, trigger):
             return event
     return None
 

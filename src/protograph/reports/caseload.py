@@ -15,9 +15,11 @@ from datetime import datetime, timedelta
 from typing import IO
 
 from ..cases.reading import Case
-from ..checking.compliance import outcomes
+from ..checking.compliance import obligation_statuses
+from ..checking.direct import collector_paused
 from ..checking.in_force import IN_FORCE, ordered_by_line, standing_at, versions
 from ..checking.validation import CaseResult, describe_delay
+from ..corpus.duties import Duty
 from ..corpus.loader import Corpus
 from .explain import ReviewDates, status_label
 from .findings import VERSION_COLUMNS as _VERSION_COLUMNS  # the same columns as the findings report
@@ -75,36 +77,41 @@ class CaseloadTally:
 
     def add(self, results: list[CaseResult], corpus: Corpus | None = None) -> None:
         """Count one chunk of results."""
+        with collector_paused():
+            self._add(results, corpus)
+
+    def _add(self, results: list[CaseResult], corpus: Corpus | None) -> None:
         triggered: dict[tuple[str, str], set[str]] = defaultdict(set)
         inapplicable: dict[tuple[str, str], set[str]] = defaultdict(set)
         cases_of: dict[str, set[str]] = defaultdict(set)
         in_force_for: dict[str, set[str]] = defaultdict(set)
+        counts = self.counts
         for result in results:
-            cases_of[result.protocol].add(result.case.id)
+            case_id = result.case.id
+            cases_of[result.protocol].add(case_id)
             if corpus is not None and standing_at(corpus, result.protocol, result.case.events[0].at) == IN_FORCE:
-                in_force_for[result.protocol].add(result.case.id)
-            for outcome in outcomes(result):
-                key = (outcome.protocol, outcome.duty)
-                row = self.counts.setdefault(
-                    key,
-                    {
-                        "protocol": outcome.protocol,
-                        "provision": outcome.provision,
-                        "duty": outcome.duty_label,
-                        "modality": outcome.modality,
-                        **{field: 0 for field in ("episodes", *_EPISODE_FIELD.values())},
-                    },
-                )
-                shown = status_label(outcome.status)
+                in_force_for[result.protocol].add(case_id)
+            # the outcomes (compliance.outcomes) counted without building them: each
+            # obligation's status, then each duty that does not apply
+            for obligation, status, worst, _ in obligation_statuses(result):
+                duty = obligation.check.duty
+                key = (duty.protocol, duty.id)
+                row = counts.get(key) or self._row(key, duty)
+                shown = status_label(status)
                 if shown == "not applicable":
-                    inapplicable[key].add(outcome.case)
+                    inapplicable[key].add(case_id)
                     continue
-                triggered[key].add(outcome.case)
+                triggered[key].add(case_id)
                 row["episodes"] += 1  # type: ignore[operator]
                 row[_EPISODE_FIELD.get(shown, "pending")] += 1  # type: ignore[operator]
-                if shown == "late" and outcome.actual and outcome.deadline:
-                    late = datetime.fromisoformat(outcome.actual) - datetime.fromisoformat(outcome.deadline)
-                    self.lateness[key][late] += 1
+                if shown == "late" and worst is not None and worst.actual and obligation.due is not None:
+                    self.lateness[key][datetime.fromisoformat(worst.actual) - obligation.due] += 1
+            for check, _ in result.not_applicable:
+                duty = check.duty
+                key = (duty.protocol, duty.id)
+                if key not in counts:
+                    self._row(key, duty)
+                inapplicable[key].add(case_id)
         for key, hit in triggered.items():
             self.triggered[key] += len(hit)
         for key, cases in inapplicable.items():
@@ -115,6 +122,18 @@ class CaseloadTally:
             self.in_force_for[protocol] += len(cases)
         for name, count in severity_counts(results).items():
             self.severities[name] = self.severities.get(name, 0) + count
+
+    def _row(self, key: tuple[str, str], duty: Duty) -> dict[str, object]:
+        """The counts of one duty, all zero at first."""
+        row: dict[str, object] = {
+            "protocol": duty.protocol,
+            "provision": duty.provision,
+            "duty": duty.label,
+            "modality": duty.modality,
+            **{field: 0 for field in ("episodes", *_EPISODE_FIELD.values())},
+        }
+        self.counts[key] = row
+        return row
 
     def merge(self, other: CaseloadTally) -> None:
         """Add another tally's counts (of other cases) to this one."""

@@ -13,12 +13,14 @@ import pickle
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from json.encoder import encode_basestring as _encode_text  # the C encoder json.dumps uses
+from operator import attrgetter
 from typing import IO
 
 from ..cases.reading import Case
 from ..checking.caseload import validate_cases
 from ..checking.compliance import matrix, outcomes
-from ..checking.in_force import IN_FORCE, ordered_by_line, versions
+from ..checking.direct import collector_paused
+from ..checking.in_force import IN_FORCE, Version, ordered_by_line, versions
 from ..checking.validation import CaseResult, Finding, describe_delay
 from ..corpus.loader import Corpus
 from .explain import (
@@ -98,35 +100,69 @@ def standing(corpus: Corpus, protocol: str, when: str | None) -> str:
     return f"not yet in force (from {version.start.date().isoformat()})"
 
 
+# The fields of a finding that its protocol, duty and evidence requirement fix (the same in
+# every case); the rest of FINDING_FIELDS say what happened in the case.
+FINDING_DUTY_FIELDS = tuple(
+    "protocol provision severity severity_reason duty duty_label modality message recipients quote recipient "
+    "line area".split()
+)
+
+
 def finding_row(corpus: Corpus, case: Case, finding: Finding) -> dict[str, object]:
     """A finding as plain data: the fields DESIGN.md fixes, unchanged, and what explains them."""
-    row = finding.as_row()
-    status = str(row.get("status") or "")
-    shown = status_label(status)
-    row["status_label"] = shown
-    row["recipient"] = ", ".join(finding.recipients)
+    return _row(corpus, case, finding, review_fields(case), versions(corpus).get(finding.protocol))
+
+
+def _row(
+    corpus: Corpus, case: Case, finding: Finding, review: dict[str, object], version: Version | None
+) -> dict[str, object]:
+    """finding_row, given the case's review_fields and the finding's protocol version (if known)."""
+    shown = status_label(str(finding.status or ""))
+    late_by = finding.late_by if shown == "late" else None  # a duty not done is overdue, never 'late by'
     overdue = since(case.as_of, finding.deadline) if shown == "not done by the deadline" else None
-    row["overdue_by"] = describe_delay(overdue) if overdue is not None else None
-    if shown != "late":
-        row["late_by"] = None  # a duty not done is overdue, never 'late by'
+    overdue_by = describe_delay(overdue) if overdue is not None else None
+    open_for = finding.open_for
     if shown == "open":
         opened = since(case.as_of, finding.trigger_at)
-        row["open_for"] = row.get("open_for") or (describe_delay(opened) if opened is not None else None)
-    row.update(review_fields(case))
-    version = versions(corpus).get(finding.protocol)
-    row["line"] = version.line if version else ""
-    row["area"] = version.area if version else ""
-    row["version"] = standing(corpus, finding.protocol, finding.trigger_at)
-    row["how_late"] = (
-        f"late by {row['late_by']}"
-        if row.get("late_by")
-        else f"overdue by {row['overdue_by']}"
-        if row.get("overdue_by")
-        else f"open for {row['open_for']}"
-        if row.get("open_for")
+        open_for = open_for or (describe_delay(opened) if opened is not None else None)
+    how_late = (
+        f"late by {late_by}"
+        if late_by
+        else f"overdue by {overdue_by}"
+        if overdue_by
+        else f"open for {open_for}"
+        if open_for
         else ""
     )
-    return row
+    return {
+        "case": finding.case,
+        "protocol": finding.protocol,
+        "provision": finding.provision,
+        "severity": finding.severity,
+        "severity_reason": finding.severity_reason,
+        "duty": finding.duty,
+        "duty_label": finding.duty_label,
+        "modality": finding.modality,
+        "message": finding.message,
+        "trigger": finding.trigger,
+        "trigger_at": finding.trigger_at,
+        "deadline": finding.deadline,
+        "actual": finding.actual,
+        "late_by": late_by,
+        "status": finding.status,
+        "open_for": open_for,
+        "recipients": list(finding.recipients),
+        "quote": finding.quote,
+        "status_label": shown,
+        "recipient": ", ".join(finding.recipients),
+        "overdue_by": overdue_by,
+        "as_of": review["as_of"],
+        "as_of_source": review["as_of_source"],
+        "line": version.line if version else "",
+        "area": version.area if version else "",
+        "version": standing(corpus, finding.protocol, finding.trigger_at),
+        "how_late": how_late,
+    }
 
 
 def summary(corpus: Corpus, results: list[CaseResult]) -> list[dict[str, object]]:
@@ -284,14 +320,69 @@ def json_findings(corpus: Corpus, cases: list[Case], results: list[CaseResult]) 
     written one chunk after another make the very document it makes; and the number of
     violations."""
     by_id = {c.id: c for c in cases}
+    known = versions(corpus)
     items = []
     violations = 0
-    for result in results:
-        for finding in result.findings:
-            violations += finding.severity == "Violation"
-            row = finding_row(corpus, by_id.get(result.case.id, result.case), finding)
-            items.append(_json_item(row).encode("utf-8"))
+    with collector_paused():
+        for result in results:
+            case = by_id.get(result.case.id, result.case)
+            review = review_fields(case)
+            for finding in result.findings:
+                violations += finding.severity == "Violation"
+                item = _finding_item(corpus, case, finding, review, known.get(finding.protocol))
+                items.append(item.encode("utf-8"))
     return items, violations
+
+
+def _finding_item(
+    corpus: Corpus, case: Case, finding: Finding, review: dict[str, object], version: Version | None
+) -> str:
+    """``_json_item(finding_row(corpus, case, finding))``: the item template of the finding's
+    protocol, duty and requirement (_item_template, made from the first such finding's row)
+    with only the row's other fields encoded here, all at once by the C encoder."""
+    key = (_duty_key(finding), version.line if version else "", version.area if version else "")
+    row = _row(corpus, case, finding, review, version)
+    if key in _TEMPLATES:
+        template = _TEMPLATES[key]
+    else:
+        if len(_TEMPLATES) >= 10_000:
+            _TEMPLATES.clear()
+        template = _TEMPLATES[key] = _item_template(row)
+    if template is not None:
+        text = _VALUES_ENCODER.encode([row[name] for name in _EPISODE_FIELDS])
+        # a value that is a list or a mapping is laid out otherwise: left to _json_item
+        if text[1] not in "[{" and "\x02[" not in text and "\x02{" not in text:
+            return template % tuple(text[1:-1].split("\x02"))
+    return _json_item(row)
+
+
+# The finding's attributes that its FINDING_DUTY_FIELDS are made of; the fields of
+# FINDING_FIELDS that are not FINDING_DUTY_FIELDS, in their order; the item templates made so far (by the duty fields'
+# values: a few hundred for the bundled protocols); and an encoder that separates the episode's
+# values by a character that no encoded value holds (the encoder escapes control characters).
+# ('recipient' is made from 'recipients'; 'line' and 'area' are its version's)
+_duty_key = attrgetter(*(name for name in FINDING_DUTY_FIELDS if name not in ("recipient", "line", "area")))
+_EPISODE_FIELDS = [name for name in FINDING_FIELDS if name not in FINDING_DUTY_FIELDS]
+_TEMPLATES: dict[tuple[object, ...], str | None] = {}
+_VALUES_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=("\x02", ": "))
+
+
+def _item_template(row: dict[str, object]) -> str | None:
+    """The JSON item (_json_item) of any finding with this finding row's duty fields, as a
+    %-format with a ``%s`` where each encoded value of the _EPISODE_FIELDS goes, in their order.
+    None when a duty field's text holds one of the markers the cut looks for (then items are
+    made the straightforward way)."""
+    markers = {name: f"\x01{name}\x01" for name in _EPISODE_FIELDS}  # encoded as \u0001...
+    text = _json_item({name: markers.get(name, value) for name, value in row.items()})
+    pieces = []
+    for name in _EPISODE_FIELDS:
+        encoded = _encode_text(markers[name])
+        if text.count(encoded) != 1:
+            return None
+        before, text = text.split(encoded)
+        pieces.append(before.replace("%", "%%"))
+    pieces.append(text.replace("%", "%%"))
+    return "%s".join(pieces)
 
 
 # With no indent the json module encodes in C; these separators start each key (or list item)
