@@ -18,7 +18,7 @@ from typing import IO
 
 from ..cases.reading import Case
 from ..checking.caseload import validate_cases
-from ..checking.compliance import matrix, outcomes
+from ..checking.compliance import matrix, obligation_statuses
 from ..checking.direct import collector_paused
 from ..checking.in_force import IN_FORCE, Version, ordered_by_line, versions
 from ..checking.validation import CaseResult, Finding, describe_delay
@@ -170,9 +170,16 @@ def summary(corpus: Corpus, results: list[CaseResult]) -> list[dict[str, object]
     rows = []
     for result in results:
         counts = {s: 0 for s in SHOWN_ORDER}
-        for outcome in outcomes(result):
-            counts[status_label(outcome.status)] = counts.get(status_label(outcome.status), 0) + 1
-        severities = {s: sum(1 for f in result.findings if f.severity == s) for s in ("Violation", "Warning", "Info")}
+        for _, status, _, _ in obligation_statuses(result):  # each outcome's status, in outcomes' order
+            label = status_label(status)
+            counts[label] = counts.get(label, 0) + 1
+        if result.not_applicable:
+            label = status_label("not applicable")
+            counts[label] = counts.get(label, 0) + len(result.not_applicable)
+        severities = {"Violation": 0, "Warning": 0, "Info": 0}
+        for finding in result.findings:
+            if finding.severity in severities:
+                severities[finding.severity] += 1
         rows.append(
             {
                 "case": result.case.id,
