@@ -205,18 +205,23 @@ def _open_in(folder: Path) -> list[str]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc")
-def test_the_rows_wait_in_a_temporary_file_that_is_gone_once_written(corpus, caseload, tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_rows_wait_in_a_temporary_folder_that_is_gone_once_written(corpus, caseload, tmp_path, monkeypatch, jobs):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    seen: list[list[str]] = []
+    seen: list[list[Path]] = []
+    private: list[bool] = []
     original = SpilledTable.add
 
     def add(self: SpilledTable, part: TablePart) -> None:
         original(self, part)
-        seen.append(_open_in(tmp_path))
+        seen.append([file for folder in tmp_path.iterdir() for file in folder.iterdir()])
+        private.extend(folder.stat().st_mode & 0o077 == 0 for folder in tmp_path.iterdir())
 
     monkeypatch.setattr(SpilledTable, "add", add)
-    written = _validate(corpus, [caseload], "table", 30, 1)
-    assert written.endswith(b"\n") and any(seen)  # held open while the parts came in
+    written = _validate(corpus, [caseload], "table", 30, jobs)
+    # a file of rows a chunk, in one private folder, while the parts came in
+    assert written.endswith(b"\n") and len(seen[-1]) == 4 and {f.parent for f in seen[-1]} == {seen[-1][0].parent}
+    assert seen[-1][0].parent.name.startswith("protograph-") and all(private)
     assert _open_in(tmp_path) == [] and list(tmp_path.iterdir()) == []
 
 
@@ -238,7 +243,7 @@ def test_no_room_for_the_temporary_file_is_one_clear_error(corpus, caseload, mon
     def full(*args: object, **kwargs: object) -> object:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(tempfile, "TemporaryFile", full)
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
     options = RunOptions(tuple(corpus.ids()), HOUR, "table", engine="batch")
     with pytest.raises(InputError, match="cannot make a temporary file for the output: No space left on device"):
         validate_caseload(corpus, Caseload([caseload]), options, io.BytesIO(), jobs=1, chunk_cases=30)

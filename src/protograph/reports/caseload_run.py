@@ -18,9 +18,10 @@ any binary file (``io.BytesIO()``) to receive the output."""
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +34,7 @@ from ..checking.deadlines import DEFAULT_IMMEDIATE_TOLERANCE
 from ..checking.validation import CaseResult
 from ..corpus.loader import Corpus
 from ..errors import InputError
+from .formats import LayOut, LayOutTask, lay_out_run, temporary_folder
 
 # one case this long is checked faster by the batch engine (a 2,000-event case: 3 s a protocol
 # there, 48 s on pySHACL)
@@ -95,9 +97,12 @@ def validate_chunk(
     return results
 
 
-def _chunk_output(corpus: Corpus, cases: list[Case], options: RunOptions, engine: str, endpoint: Any) -> Any:
+def _chunk_output(
+    corpus: Corpus, cases: list[Case], options: RunOptions, engine: str, endpoint: Any, rows_at: str | None = None
+) -> Any:
     """One chunk validated and reduced to what the output needs: the report's counts, the JSON
-    findings items, or the table's rows (a FindingsReport without its corpus)."""
+    findings items, or the table's rows (a FindingsReport without its corpus; with ``rows_at``,
+    its rows stored in a file there, to be laid out from it)."""
     results = validate_chunk(corpus, cases, options, engine, endpoint)
     if options.report:
         from .caseload import CaseloadTally
@@ -113,6 +118,8 @@ def _chunk_output(corpus: Corpus, cases: list[Case], options: RunOptions, engine
 
     part = FindingsReport(corpus, options.fmt, options.with_matrix)
     part.add(cases, results)
+    if rows_at is not None:
+        part.store(rows_at)
     part.corpus = None  # type: ignore[assignment]  # the worker's corpus stays in the worker
     return part
 
@@ -140,23 +147,26 @@ class _Built:
     seconds: float
 
 
-def _run_chunk(corpus: Corpus, chunk: CaseChunk, options: RunOptions, total: int, endpoint: Any) -> _Built | InputError:
+def _run_chunk(
+    corpus: Corpus, chunk: CaseChunk, options: RunOptions, total: int, endpoint: Any, rows_at: str | None = None
+) -> _Built | InputError:
     """Build one chunk's cases (in a worker, from its rows' text) and validate them; an
-    InputError (returned, not raised) when a case will not build."""
+    InputError (returned, not raised) when a case will not build. ``rows_at``: the file a
+    table's rows are stored in (_chunk_output)."""
     started = time.perf_counter()
     try:
         cases = chunk.cases()
     except InputError as error:
         return error
     engine = choose_engine(cases, options.engine, total)
-    output = _chunk_output(corpus, cases, options, engine, endpoint)
+    output = _chunk_output(corpus, cases, options, engine, endpoint, rows_at)
     reviewed = [ReviewedCase(c.id, c.as_of, c.review_date_source) for c in cases] if options.report else None
     return _Built(len(cases), output, reviewed, time.perf_counter() - started)
 
 
-def _work(chunk: CaseChunk, total: int) -> _Built | str:
+def _work(chunk: CaseChunk, total: int, rows_at: str | None) -> _Built | str:
     """In a worker: build and validate one chunk; a fault comes back as its text."""
-    built = _run_chunk(_WORKER["corpus"], chunk, _WORKER["options"], total, None)
+    built = _run_chunk(_WORKER["corpus"], chunk, _WORKER["options"], total, None, rows_at)
     return str(built) if isinstance(built, InputError) else built
 
 
@@ -171,6 +181,22 @@ def _pool(corpus: Corpus, options: RunOptions, jobs: int) -> Any:
     event_type_ids(), role_ids()  # looked up once here, not in every worker building cases
     _WORKER.update(corpus=corpus, options=options)
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+
+
+def _in_order(pool: Any, window: int) -> LayOut:
+    """Runs of table rows laid out by the pool's workers, ``window`` at a time, given back in
+    order (so memory holds a few runs' lines, not the table's)."""
+
+    def lay_out(tasks: Iterable[LayOutTask]) -> Iterator[tuple[int, bytes]]:
+        pending: deque[Future] = deque()
+        for task in tasks:
+            pending.append(pool.submit(lay_out_run, *task))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    return lay_out
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -227,7 +253,9 @@ def validate_caseload(
     json_list = _JsonList(out) if not options.report and findings is None else None
     summary = RunSummary()
     workers = jobs if endpoint is None and jobs > 1 and total > chunk_cases else 1
-    pool = _pool(corpus, options, workers) if workers > 1 else None
+    # the table's rows: a file a chunk, written where the chunk is validated and laid out from there
+    folder = temporary_folder() if findings is not None and options.fmt != "json" else None
+    pool = None
     pending: deque[Future] = deque()
 
     def chunks() -> Iterator[CaseChunk]:
@@ -263,18 +291,32 @@ def validate_caseload(
 
     read = 0
     try:
+        pool = _pool(corpus, options, workers) if workers > 1 else None
         with counter(total, "validating", progress) as bar:
-            for chunk in chunks():
+            for number, chunk in enumerate(chunks()):
                 read += len(chunk)
                 bar.set_postfix_str(f"read {read:,}")
+                rows_at = os.path.join(folder, f"{number}.rows") if folder is not None else None
                 if pool is None:
-                    finish(_run_chunk(corpus, chunk, options, total, endpoint))
+                    finish(_run_chunk(corpus, chunk, options, total, endpoint, rows_at))
                     continue
-                pending.append(pool.submit(_work, chunk, total))
+                pending.append(pool.submit(_work, chunk, total, rows_at))
                 while len(pending) > workers:  # a chunk a worker in hand, one being read
                     finish(pending.popleft().result())
             while pending:
                 finish(pending.popleft().result())
+        started = time.perf_counter()
+        if tally is not None:
+            summary.violations = tally.severities.get("Violations", 0)
+            write_report(out, tally.rows(corpus), options.fmt, review, corpus, tally.severities)  # type: ignore[arg-type]
+        elif json_list is not None:
+            json_list.close()
+        else:
+            summary.violations = findings.violations  # type: ignore[union-attr]
+            findings.corpus = corpus  # type: ignore[union-attr]
+            # the tables laid out a run of rows (a chunk) at a time, by the workers if any
+            findings.write(out, _in_order(pool, workers + 1) if pool is not None else None)  # type: ignore[union-attr]
+        phases["write"] += time.perf_counter() - started
     except BaseException:
         if findings is not None:
             findings.close()  # its temporary files
@@ -285,17 +327,8 @@ def validate_caseload(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
             _WORKER.clear()
-    started = time.perf_counter()
-    if tally is not None:
-        summary.violations = tally.severities.get("Violations", 0)
-        write_report(out, tally.rows(corpus), options.fmt, review, corpus, tally.severities)  # type: ignore[arg-type]
-    elif json_list is not None:
-        json_list.close()
-    else:
-        summary.violations = findings.violations  # type: ignore[union-attr]
-        findings.corpus = corpus  # type: ignore[union-attr]
-        findings.write(out)  # type: ignore[union-attr]
-    phases["write"] += time.perf_counter() - started
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
     if summary.cases != total:  # pragma: no cover - a reader that lost cases is a bug, not bad input
         raise InputError(f"read {summary.cases} of {total} cases")
     summary.phases = phases

@@ -23,6 +23,7 @@ from ..checking.direct import collector_paused
 from ..checking.in_force import IN_FORCE, Version, ordered_by_line, versions
 from ..checking.validation import CaseResult, Finding, describe_delay
 from ..corpus.loader import Corpus
+from ..errors import InputError
 from .explain import (
     LEGEND_COLUMNS,
     REVIEW_COLUMNS,
@@ -35,7 +36,7 @@ from .explain import (
     since,
     status_label,
 )
-from .formats import SpilledTable, TablePart, render, spill, temporary_file
+from .formats import LayOut, SpilledTable, TablePart, render, spill, temporary_file
 
 # Which duty of which protocol a finding is about and how serious it is, in the order every
 # findings table shows them (the findings report here, ``frames.findings`` in notebooks).
@@ -597,26 +598,52 @@ class FindingsReport:
             self._matrices.add(part.matrices)
         parts.clear()
 
+    def store(self, path: str) -> None:
+        """Move the rows of the chunks added so far into a new file at ``path`` (a worker
+        process's, in a folder the run removes at the end), so that only where they are travels
+        back with this report, and the tables can be laid out there too (write's ``lay_out``)."""
+        try:
+            file = open(path, "wb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise InputError(f"cannot make a temporary file for the output: {exc.strerror}", path) from None
+        with file:
+            for part in self.parts:
+                for table in (part.review, part.findings, part.summary):
+                    if isinstance(table, TablePart):
+                        table.store(file, path)
+
     def close(self) -> None:
         """Drop the temporary files (done by write and text; call it when a run is abandoned)."""
         for kept in (self._review, self._findings, self._markdown, self._summary, self._matrices):
             if kept is not None:
                 kept.close()
 
-    def write(self, out: IO[bytes]) -> None:
+    def write(self, out: IO[bytes], lay_out: LayOut | None = None) -> None:
         """Write the whole output to ``out`` as UTF-8, ending in a newline, a batch of lines at
-        a time (the report is spent: its temporary files are gone afterwards, also on error)."""
+        a time (the report is spent: its temporary files are gone afterwards, also on error).
+        ``lay_out`` lays out the runs of rows stored apart (store), in order: by default here."""
         started, ended = False, True
+
+        def put(data: bytes) -> None:
+            nonlocal started, ended
+            out.write(b"\n" + data if started else data)
+            started, ended = True, data.endswith(b"\n")
+
         batch: list[str] = []
         try:
-            for piece in self._pieces():
-                batch.append(piece)
+            for piece in self._pieces(lay_out):
+                if piece.__class__ is bytes:  # lines laid out already
+                    if batch:
+                        put("\n".join(batch).encode("utf-8"))
+                        batch = []
+                    put(piece)  # type: ignore[arg-type]
+                    continue
+                batch.append(piece)  # type: ignore[arg-type]
                 if len(batch) >= 2048:
-                    out.write(("\n" if started else "").encode("utf-8") + "\n".join(batch).encode("utf-8"))
-                    started, ended, batch = True, batch[-1].endswith("\n"), []
+                    put("\n".join(batch).encode("utf-8"))
+                    batch = []
             if batch:
-                out.write(("\n" if started else "").encode("utf-8") + "\n".join(batch).encode("utf-8"))
-                started, ended = True, batch[-1].endswith("\n")
+                put("\n".join(batch).encode("utf-8"))
             if not ended or not started:
                 out.write(b"\n")
         finally:
@@ -625,12 +652,12 @@ class FindingsReport:
     def text(self) -> str:
         """The whole output (the report is spent: its temporary files are gone afterwards)."""
         try:
-            return "\n".join(self._pieces())
+            return "\n".join(p.decode("utf-8") if isinstance(p, bytes) else p for p in self._pieces())
         finally:
             self.close()
 
-    def _pieces(self) -> Iterator[str]:
-        """The output as pieces to be joined by newlines."""
+    def _pieces(self, lay_out: LayOut | None = None) -> Iterator[str | bytes]:
+        """The output as pieces to be joined by newlines (text, or lines laid out already)."""
         if self._written:
             raise RuntimeError("a FindingsReport is written once")
         self._written = True
@@ -639,7 +666,7 @@ class FindingsReport:
                 yield self._json()
                 return
             self._take(self.parts)
-            yield from self._laid_out()
+            yield from self._laid_out(lay_out)
         finally:
             self.close()
 
@@ -656,21 +683,21 @@ class FindingsReport:
         }
         return json.dumps(document, indent=2, ensure_ascii=False)
 
-    def _laid_out(self) -> Iterator[str]:
+    def _laid_out(self, lay_out: LayOut | None) -> Iterator[str | bytes]:
         corpus = self.corpus
         checked = sorted(self.checked)
         markdown = self.fmt == "markdown"
         title = "Review dates (pending and open are decided against them)"
         yield f"## {title}\n" if markdown else title
-        yield from self._review.lines()
+        yield from self._review.pieces(lay_out)
         yield ""
         if self._markdown is not None:
             yield from _right_stripped(self._markdown.pieces())
         elif self._findings is not None:
-            yield from self._findings.lines()
+            yield from self._findings.pieces(lay_out)
         yield from self._matrices.pieces()
         yield "\n## Summary\n" if markdown else "\nSummary (Violations, Warnings and Info counted apart)"
-        yield from self._summary.lines()
+        yield from self._summary.pieces(lay_out)
         yield _standing_counts(self.severities[True], self.severities[False])
         if checked:
             yield "\n## Protocol versions\n" if markdown else "\nProtocol versions (grouped by line)"

@@ -322,6 +322,7 @@ class TablePart:
         if markdown:
             cells = [tuple(_md_escape(c) for c in row) for row in cells]
         rows = [(*row, key) for row, key in zip(cells, keys, strict=True)] if keys is not None else list(cells)
+        self.source: tuple[str, int] | None = None  # (file, offset) of rows stored apart
         self.first_key = keys[0] if keys else ""
         self.last_key = keys[-1] if keys else ""
         self.blob = b"".join(
@@ -360,29 +361,30 @@ class TablePart:
         for block in _blocks(reader, self.count):
             yield from (row[:-1] for row in block) if self.keyed else block
 
-    def select(self, names: list[str]) -> TablePart:
-        """This part with ``names`` for columns (one it lacks is empty in every row)."""
-        at = [self.columns.index(n) if n in self.columns else None for n in names]
-        chosen = TablePart.__new__(TablePart)
-        chosen.__dict__.update(self.__dict__)
-        chosen.columns = names
-        chosen.widths = self.widths.select(self.columns, names)
-        rows = []
-        for block in _blocks(io.BytesIO(self.blob), self.count):
-            for row in block:
-                picked = tuple("" if i is None else row[i] for i in at)
-                rows.append((*picked, row[-1]) if self.keyed else picked)
-        chosen.blob = b"".join(
-            pickle.dumps(rows[start : start + self.BLOCK], pickle.HIGHEST_PROTOCOL)
-            for start in range(0, len(rows), self.BLOCK)
-        )
-        return chosen
+    def store(self, file: IO[bytes], path: str) -> None:
+        """Move the rows into ``file`` (found again at ``path``): the part then carries where
+        they are, not the rows (what a worker process sends back of a chunk)."""
+        if self.count:
+            self.source = (path, file.tell())
+            spill(file, self.blob)
+            self.blob = b""
 
 
 def temporary_file() -> IO[bytes]:
     """An unnamed temporary file for rows waiting to be laid out (gone once closed)."""
+    return _temporary(tempfile.TemporaryFile)  # type: ignore[no-any-return]
+
+
+def temporary_folder() -> str:
+    """A new private temporary folder, for files of rows that worker processes write and read
+    (its maker removes it)."""
+    return _temporary(tempfile.mkdtemp)  # type: ignore[no-any-return]
+
+
+def _temporary(make: Callable[..., Any]) -> Any:
+    """A temporary file or folder made by ``make`` (a full disk is one clear error)."""
     try:
-        return tempfile.TemporaryFile(prefix="protograph-")
+        return make(prefix="protograph-")
     except OSError as exc:
         raise InputError(
             f"cannot make a temporary file for the output: {exc.strerror}", tempfile.gettempdir()
@@ -405,13 +407,23 @@ def _blocks(reader: IO[bytes], count: int) -> Iterator[list[tuple[str, ...]]]:
         yield block
 
 
+# How the rows of a table are laid out once its widths are known: each column's kind, width
+# and digits after the decimal point, and whether a row may take several lines.
+Plan = tuple[list[int], list[int], list[int], bool]
+
+
+# A part's rows in a SpilledTable: the file they are in (None: the table's own temporary file),
+# where they start, how many, and which of the part's columns make the table's (None: all).
+Run = tuple[str | None, int, int, list[int | None] | None]
+
+
 class SpilledTable:
     """A table gathered a part at a time: the parts' rows wait in a temporary file (removed
-    when closed, and by the system at once: it has no name) and their widths are merged, so the
-    table is laid out in a second pass, once every width is known. ``columns``: None for the
-    columns of the first row. A keyed table comes out in key order (parts already in order are
-    read straight through; otherwise they are merged, as a stable sort of all rows would order
-    them)."""
+    when closed, and by the system at once: it has no name), or in the files the parts were
+    stored in, and their widths are merged, so the table is laid out in a second pass, once
+    every width is known. ``columns``: None for the columns of the first row. A keyed table
+    comes out in key order (parts already in order are read straight through; otherwise they
+    are merged, as a stable sort of all rows would order them)."""
 
     def __init__(self, columns: list[str] | None = None, markdown: bool = False):
         self.columns = columns
@@ -419,7 +431,7 @@ class SpilledTable:
         self.widths: Widths | None = None
         self.count = 0
         self._file: IO[bytes] | None = None
-        self._runs: list[tuple[int, int]] = []  # (offset, rows) of each part in the file
+        self._runs: list[Run] = []
         self._in_order = True
         self._last_key: str | None = None
         self._keyed = False
@@ -430,13 +442,18 @@ class SpilledTable:
             return
         if self.columns is None:
             self.columns = list(part.first)
+        widths, at = part.widths, None
         if part.columns != self.columns:
-            part = part.select(self.columns)
-        if self._file is None:
-            self._file = temporary_file()
-        offset = self._file.seek(0, io.SEEK_END)
-        spill(self._file, part.blob)
-        self._runs.append((offset, part.count))
+            widths = widths.select(part.columns, self.columns)
+            at = [part.columns.index(n) if n in part.columns else None for n in self.columns]
+        if part.source is not None:
+            self._runs.append((*part.source, part.count, at))
+        else:
+            if self._file is None:
+                self._file = temporary_file()
+            offset = self._file.seek(0, io.SEEK_END)
+            spill(self._file, part.blob)
+            self._runs.append((None, offset, part.count, at))
         self.count += part.count
         self._keyed = part.keyed
         if part.keyed:
@@ -445,22 +462,28 @@ class SpilledTable:
             self._last_key = part.last_key if self._last_key is None else max(self._last_key, part.last_key)
         if self.widths is None:
             self.widths = Widths(len(self.columns))
-        self.widths.merge(part.widths)
+        self.widths.merge(widths)
 
     def rows_of_cells(self) -> Iterator[tuple[str, ...]]:
         """Every row, as cells, in the table's order."""
-        if self._file is None:
+        keyed = self._keyed
+        if not keyed or self._in_order:
+            for run in self._runs:
+                yield from _shaped(self._rows(run), keyed, run[3])
             return
-        file = self._file
-        if not self._keyed or self._in_order:
-            file.seek(0)
-            for block in _blocks(file, self.count):
-                yield from (row[:-1] for row in block) if self._keyed else block
-            return
-        yield from (row[:-1] for row in heapq.merge(*(self._run(o, n) for o, n in self._runs), key=lambda r: r[-1]))
+        runs = [((row[-1], row) for row in _shaped(self._rows(run), True, run[3], True)) for run in self._runs]
+        yield from (row[:-1] for _, row in heapq.merge(*runs, key=lambda pair: pair[0]))
 
-    def _run(self, offset: int, count: int) -> Iterator[tuple[str, ...]]:
-        """One part's rows, read a block at a time wherever the file was left by the others."""
+    def _rows(self, run: Run) -> Iterator[tuple[str, ...]]:
+        """One part's rows as stored, read a block at a time (from the table's own file,
+        wherever the other parts left it)."""
+        source, offset, count, _ = run
+        if source is not None:
+            with open(source, "rb") as file:
+                file.seek(offset)
+                for block in _blocks(file, count):
+                    yield from block
+            return
         file = self._file
         assert file is not None
         while count > 0:
@@ -478,11 +501,70 @@ class SpilledTable:
             return
         yield from layout_lines(columns, self.widths or Widths(len(columns)), self.rows_of_cells())
 
+    def pieces(self, lay_out: LayOut | None = None) -> Iterator[str | bytes]:
+        """The table as lines() gives it, joined by newlines; the runs of rows stored in files
+        are laid out by ``lay_out`` (in order; by default here, one after another), each into
+        the UTF-8 of its lines: worker processes can share the work."""
+        columns = self.columns or []
+        plan: Plan | None = None
+        if self.markdown:
+            head = _markdown_head(columns)
+        else:
+            laid = table_plan(columns, self.widths) if self.widths is not None else None
+            head, plan = laid if laid is not None else ([], None)
+        stored = all(run[0] is not None for run in self._runs)
+        if not self.count or not stored or (self._keyed and not self._in_order) or not head:
+            yield from self.lines()
+            return
+        yield from head
+        tasks = ((plan, *run, self._keyed) for run in self._runs)
+        for lines, data in (lay_out or _one_by_one)(tasks):  # type: ignore[arg-type]
+            if lines:
+                yield data
+
     def close(self) -> None:
         """Drop the temporary file."""
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+# A task of laying out one run of a table's rows: the plan (None: Markdown) and the run.
+LayOutTask = tuple[Plan | None, str, int, int, list[int | None] | None, bool]
+# Runs laid out, in order: (lines, their UTF-8 joined by newlines) for each task.
+LayOut = Callable[[Iterable[LayOutTask]], Iterator[tuple[int, bytes]]]
+
+
+def lay_out_run(
+    plan: Plan | None, source: str, offset: int, count: int, at: list[int | None] | None, keyed: bool
+) -> tuple[int, bytes]:
+    """One run of a table's rows, stored in ``source`` at ``offset``, laid out by ``plan`` (a
+    Markdown table's rows for None): how many lines, and their UTF-8 joined by newlines."""
+    with open(source, "rb") as file:
+        file.seek(offset)
+        rows = _shaped((row for block in _blocks(file, count) for row in block), keyed, at)
+        if plan is None:
+            lines = ["| " + " | ".join(row) + " |" for row in rows]
+        else:
+            lines = list(body_lines(plan, rows))
+    return len(lines), "\n".join(lines).encode("utf-8")
+
+
+def _one_by_one(tasks: Iterable[LayOutTask]) -> Iterator[tuple[int, bytes]]:
+    for task in tasks:
+        yield lay_out_run(*task)
+
+
+def _shaped(
+    rows: Iterable[tuple[str, ...]], keyed: bool, at: list[int | None] | None, keep_key: bool = False
+) -> Iterator[tuple[str, ...]]:
+    """Stored rows as the table's cells: the sort key dropped (unless ``keep_key``: then last),
+    the table's columns picked (``at``: the stored column of each, None for an empty one)."""
+    for row in rows:
+        cells = row[:-1] if keyed else row
+        if at is not None:
+            cells = tuple("" if i is None else cells[i] for i in at)
+        yield (*cells, row[-1]) if keep_key else cells
 
 
 def layout_lines(columns: Sequence[str], widths: Widths, rows: Iterable[Sequence[str]]) -> Iterator[str]:
@@ -493,11 +575,22 @@ def layout_lines(columns: Sequence[str], widths: Widths, rows: Iterable[Sequence
     if first is None:
         yield "(none)"
         return
+    laid = table_plan(columns, widths)
+    if laid is None:
+        yield _tabulate_table([first, *rows], columns)  # what the layout here does not cover
+        return
+    head, plan = laid
+    yield from head
+    yield from body_lines(plan, _chain(first, rows))
+
+
+def table_plan(columns: Sequence[str], widths: Widths) -> tuple[list[str], Plan] | None:
+    """The header lines of a table of some rows under ``columns`` with these merged widths, and
+    the plan its rows are laid out by (body_lines); None for a table left to tabulate."""
     display = _display_width()
     heads = [(h, _line_width(h, display)) for h in columns]
     if widths.odd or any(w < 0 or _ODD.search(h) or "\n" in h for h, w in heads):
-        yield _tabulate_table([first, *rows], columns)  # what the layout here does not cover
-        return
+        return None
     kinds, sizes = [], []
     for index, (_, head) in enumerate(heads):
         kind = widths.rank[index] if widths.rank[index] in (INTEGER, DECIMAL) else TEXT
@@ -505,21 +598,27 @@ def layout_lines(columns: Sequence[str], widths: Widths, rows: Iterable[Sequence
         width = size[index] if size is not None else widths.before[index] + widths.after[index]
         kinds.append(kind)
         sizes.append(max(width, head + 2))
-    yield "  ".join(
+    header = "  ".join(
         h.ljust(w + len(h) - hw) if kind == TEXT else h.rjust(w + len(h) - hw)
         for (h, hw), w, kind in zip(heads, sizes, kinds, strict=True)
     ).rstrip()
-    yield "  ".join("-" * w for w in sizes)
-    multiline = widths.multiline
+    return [header, "  ".join("-" * w for w in sizes)], (kinds, sizes, list(widths.after), widths.multiline)
+
+
+def body_lines(plan: Plan, rows: Iterable[Sequence[str]]) -> Iterator[str]:
+    """The lines of some rows of a table laid out by ``plan`` (table_plan): any run of the
+    table's rows, so that runs can be laid out apart and their lines joined in order."""
+    kinds, sizes, after_point, multiline = plan
+    display = _display_width()
     blanks = [" " * w for w in sizes]
-    plan = list(zip(kinds, sizes, widths.after, strict=True))
+    plan_of = list(zip(kinds, sizes, after_point, strict=True))
     all_text = all(kind == TEXT for kind in kinds)
     seen: list[dict[str, list[str]]] = [{} for _ in kinds]
-    for row in _chain(first, rows):
+    for row in rows:
         if multiline:
             joined = "".join(row)
             if "\n" in joined or not joined.strip():  # a row of several lines, or none
-                yield from _row_lines(row, plan, blanks, display, seen)
+                yield from _row_lines(row, plan_of, blanks, display, seen)
                 continue
         if all_text:
             yield "  ".join(
@@ -530,7 +629,7 @@ def layout_lines(columns: Sequence[str], widths: Widths, rows: Iterable[Sequence
             ).rstrip()
             continue
         padded = []
-        for cell, (kind, width, after) in zip(row, plan, strict=True):
+        for cell, (kind, width, after) in zip(row, plan_of, strict=True):
             if kind == TEXT:
                 cell = cell.strip()
                 padded.append(
@@ -607,6 +706,10 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _markdown_head(columns: Sequence[str]) -> list[str]:
+    return ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+
+
 def markdown_lines(columns: Sequence[str], rows: Iterable[Sequence[str]], escaped: bool = False) -> Iterator[str]:
     """A GitHub-flavoured Markdown table, line by line ("_(none)_" for no rows); ``escaped``:
     the cells are already escaped."""
@@ -615,8 +718,7 @@ def markdown_lines(columns: Sequence[str], rows: Iterable[Sequence[str]], escape
     if first is None:
         yield "_(none)_"
         return
-    yield "| " + " | ".join(columns) + " |"
-    yield "|" + "|".join("---" for _ in columns) + "|"
+    yield from _markdown_head(columns)
     for row in _chain(first, rows):
         yield "| " + " | ".join(row if escaped else map(_md_escape, row)) + " |"
 
