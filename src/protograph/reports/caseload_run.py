@@ -187,7 +187,7 @@ def _in_order(pool: Any, window: int) -> LayOut:
     """Runs of table rows laid out by the pool's workers, ``window`` at a time, given back in
     order (so memory holds a few runs' lines, not the table's)."""
 
-    def lay_out(tasks: Iterable[LayOutTask]) -> Iterator[tuple[int, bytes]]:
+    def lay_out(tasks: Iterable[LayOutTask]) -> Iterator[tuple[int, str]]:
         pending: deque[Future] = deque()
         for task in tasks:
             pending.append(pool.submit(lay_out_run, *task))

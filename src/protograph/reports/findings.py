@@ -36,7 +36,7 @@ from .explain import (
     since,
     status_label,
 )
-from .formats import LayOut, SpilledTable, TablePart, render, spill, temporary_file
+from .formats import LaidLines, LayOut, SpilledTable, TablePart, render, spill, temporary_file
 
 # Which duty of which protocol a finding is about and how serious it is, in the order every
 # findings table shows them (the findings report here, ``frames.findings`` in notebooks).
@@ -632,13 +632,18 @@ class FindingsReport:
         batch: list[str] = []
         try:
             for piece in self._pieces(lay_out):
-                if piece.__class__ is bytes:  # lines laid out already
+                if isinstance(piece, LaidLines):  # lines laid out already, in a file
                     if batch:
                         put("\n".join(batch).encode("utf-8"))
                         batch = []
-                    put(piece)  # type: ignore[arg-type]
+                    if started:
+                        out.write(b"\n")
+                    started, ended = True, False  # a line, if an empty one
+                    for block in piece.blocks():
+                        out.write(block)
+                        ended = block.endswith(b"\n")
                     continue
-                batch.append(piece)  # type: ignore[arg-type]
+                batch.append(piece)
                 if len(batch) >= 2048:
                     put("\n".join(batch).encode("utf-8"))
                     batch = []
@@ -652,11 +657,13 @@ class FindingsReport:
     def text(self) -> str:
         """The whole output (the report is spent: its temporary files are gone afterwards)."""
         try:
-            return "\n".join(p.decode("utf-8") if isinstance(p, bytes) else p for p in self._pieces())
+            return "\n".join(
+                b"".join(p.blocks()).decode("utf-8") if isinstance(p, LaidLines) else p for p in self._pieces()
+            )
         finally:
             self.close()
 
-    def _pieces(self, lay_out: LayOut | None = None) -> Iterator[str | bytes]:
+    def _pieces(self, lay_out: LayOut | None = None) -> Iterator[str | LaidLines]:
         """The output as pieces to be joined by newlines (text, or lines laid out already)."""
         if self._written:
             raise RuntimeError("a FindingsReport is written once")
@@ -683,7 +690,7 @@ class FindingsReport:
         }
         return json.dumps(document, indent=2, ensure_ascii=False)
 
-    def _laid_out(self, lay_out: LayOut | None) -> Iterator[str | bytes]:
+    def _laid_out(self, lay_out: LayOut | None) -> Iterator[str | LaidLines]:
         corpus = self.corpus
         checked = sorted(self.checked)
         markdown = self.fmt == "markdown"

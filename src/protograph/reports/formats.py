@@ -13,11 +13,13 @@ tabulate itself."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import heapq
 import io
 import json
 import math
+import os
 import pickle
 import re
 import tempfile
@@ -501,10 +503,10 @@ class SpilledTable:
             return
         yield from layout_lines(columns, self.widths or Widths(len(columns)), self.rows_of_cells())
 
-    def pieces(self, lay_out: LayOut | None = None) -> Iterator[str | bytes]:
+    def pieces(self, lay_out: LayOut | None = None) -> Iterator[str | LaidLines]:
         """The table as lines() gives it, joined by newlines; the runs of rows stored in files
-        are laid out by ``lay_out`` (in order; by default here, one after another), each into
-        the UTF-8 of its lines: worker processes can share the work."""
+        are laid out by ``lay_out`` (in order; by default here, one after another), each into a
+        file of its lines beside its rows: worker processes can share the work."""
         columns = self.columns or []
         plan: Plan | None = None
         if self.markdown:
@@ -518,9 +520,12 @@ class SpilledTable:
             return
         yield from head
         tasks = ((plan, *run, self._keyed) for run in self._runs)
-        for lines, data in (lay_out or _one_by_one)(tasks):  # type: ignore[arg-type]
+        for lines, path in (lay_out or _one_by_one)(tasks):  # type: ignore[arg-type]
+            laid = LaidLines(path)
             if lines:
-                yield data
+                yield laid
+            else:
+                laid.drop()
 
     def close(self) -> None:
         """Drop the temporary file."""
@@ -531,26 +536,57 @@ class SpilledTable:
 
 # A task of laying out one run of a table's rows: the plan (None: Markdown) and the run.
 LayOutTask = tuple[Plan | None, str, int, int, list[int | None] | None, bool]
-# Runs laid out, in order: (lines, their UTF-8 joined by newlines) for each task.
-LayOut = Callable[[Iterable[LayOutTask]], Iterator[tuple[int, bytes]]]
+# Runs laid out, in order: (lines, the file of their UTF-8 joined by newlines) for each task.
+LayOut = Callable[[Iterable[LayOutTask]], Iterator[tuple[int, str]]]
+
+
+class LaidLines:
+    """Lines of a table laid out into a file (UTF-8, joined by newlines, no newline after the
+    last), read back once and removed."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def blocks(self) -> Iterator[bytes]:
+        """The file's bytes, a block at a time (the file is removed afterwards)."""
+        try:
+            with open(self.path, "rb") as file:
+                while block := file.read(1 << 20):
+                    yield block
+        finally:
+            self.drop()
+
+    def drop(self) -> None:
+        with contextlib.suppress(OSError):
+            os.remove(self.path)
 
 
 def lay_out_run(
     plan: Plan | None, source: str, offset: int, count: int, at: list[int | None] | None, keyed: bool
-) -> tuple[int, bytes]:
+) -> tuple[int, str]:
     """One run of a table's rows, stored in ``source`` at ``offset``, laid out by ``plan`` (a
-    Markdown table's rows for None): how many lines, and their UTF-8 joined by newlines."""
-    with open(source, "rb") as file:
+    Markdown table's rows for None) into a file beside ``source``: how many lines, and the file
+    (read by LaidLines)."""
+    target = f"{source}.{offset}.laid"
+    lines = 0
+    with open(source, "rb") as file, open(target, "wb") as out:
         file.seek(offset)
         rows = _shaped((row for block in _blocks(file, count) for row in block), keyed, at)
-        if plan is None:
-            lines = ["| " + " | ".join(row) + " |" for row in rows]
-        else:
-            lines = list(body_lines(plan, rows))
-    return len(lines), "\n".join(lines).encode("utf-8")
+        laid = ("| " + " | ".join(row) + " |" for row in rows) if plan is None else body_lines(plan, rows)
+        batch: list[str] = []
+        for line in laid:
+            batch.append(line)
+            if len(batch) >= 2048:
+                spill(out, (("\n" if lines else "") + "\n".join(batch)).encode("utf-8"))
+                lines += len(batch)
+                batch = []
+        if batch:
+            spill(out, (("\n" if lines else "") + "\n".join(batch)).encode("utf-8"))
+            lines += len(batch)
+    return lines, target
 
 
-def _one_by_one(tasks: Iterable[LayOutTask]) -> Iterator[tuple[int, bytes]]:
+def _one_by_one(tasks: Iterable[LayOutTask]) -> Iterator[tuple[int, str]]:
     for task in tasks:
         yield lay_out_run(*task)
 
