@@ -7,6 +7,8 @@ load corpus, validate, write: the command's --profile-phases).
     python bench/end_to_end.py --sizes 10000 --formats json --jobs 1
     python bench/end_to_end.py --million             # and 1,000,000 cases (json only; slow)
     python bench/end_to_end.py --plain               # the shorter synthetic record (7 events a case)
+    python bench/end_to_end.py --order time          # events.csv ordered by time, every case's rows
+                                                     # interleaved (read by sorting in runs on disk)
 
 The caseloads are the detailed synthetic record (about 12 events a case: 121,352 events at
 10,000 cases, as the issue's 123,000), unless --plain.
@@ -104,6 +106,9 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=None, help="--jobs for validate (default: its own default)")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--plain", action="store_true", help="the plain synthetic record (7 events a case)")
+    parser.add_argument(
+        "--order", choices=["case", "time"], default="case", help="events.csv grouped by case, or ordered by time"
+    )
     args = parser.parse_args()
     sizes = [(size, args.formats) for size in args.sizes]
     if args.million:
@@ -116,11 +121,11 @@ def main() -> int:
         for size, formats in sizes:
             folder = Path(scratch) / f"caseload-{size}"
             started = time.perf_counter()
-            write_caseload(size, folder, args.seed, detailed=not args.plain)
+            write_caseload(size, folder, args.seed, detailed=not args.plain, order=args.order)
             events = sum(1 for _ in (folder / "events.csv").open(encoding="utf-8")) - 1
             print(
                 f"{size:,} cases, {events:,} events ({events / size:.1f} a case; "
-                f"{(folder / 'events.csv').stat().st_size / 1e6:.0f} MB events.csv), "
+                f"{(folder / 'events.csv').stat().st_size / 1e6:.0f} MB events.csv, in {args.order} order), "
                 f"generated in {time.perf_counter() - started:.1f} s"
             )
             for fmt in formats:
