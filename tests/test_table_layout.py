@@ -247,3 +247,20 @@ def test_no_room_for_the_temporary_file_is_one_clear_error(corpus, caseload, mon
     options = RunOptions(tuple(corpus.ids()), HOUR, "table", engine="batch")
     with pytest.raises(InputError, match="cannot make a temporary file for the output: No space left on device"):
         validate_caseload(corpus, Caseload([caseload]), options, io.BytesIO(), jobs=1, chunk_cases=30)
+
+
+def test_a_report_of_chunks_stored_apart_gives_its_text_as_the_command_writes_it(corpus, caseload, tmp_path):
+    from protograph.reports.caseload_run import validate_chunk
+    from protograph.reports.findings import FindingsReport
+
+    options = RunOptions(tuple(corpus.ids()), HOUR, "table", engine="batch")
+    cases = Caseload([caseload]).all()
+    whole = FindingsReport(corpus, "table", False)
+    for number, start in enumerate(range(0, len(cases), 50)):
+        chunk = cases[start : start + 50]
+        part = FindingsReport(corpus, "table", False)
+        part.add(chunk, validate_chunk(corpus, chunk, options, "batch"))
+        part.store(str(tmp_path / f"{number}.rows"))
+        whole.merge(part)
+    assert whole.text() + "\n" == _validate(corpus, [caseload], "table", 1000, 1).decode("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0.rows", "1.rows", "2.rows"]  # the laid-out runs removed

@@ -4,7 +4,8 @@ Cases are independent, so a caseload is read, validated and written in chunks
 (:class:`~protograph.cases.reading.Caseload` gives them in report order): memory holds a few
 chunks, not the caseload. JSON findings are written as each chunk is done; the caseload report
 (``--report``) adds each chunk's counts to a :class:`~protograph.reports.caseload.CaseloadTally`;
-the table and Markdown outputs keep only the rows they show and lay their tables out at the end.
+the table and Markdown outputs keep only the rows they show, a file a chunk in a private
+temporary folder, and lay their tables out at the end, a chunk at a time, in the workers too.
 With ``jobs`` above one, chunks are built and validated in worker processes while the main
 process cuts the next chunks and writes the finished ones in their order, so the output is the
 same, byte for byte, whatever the chunk size and the number of workers. A chunk of a CSV caseload

@@ -5,8 +5,9 @@ parsers; commands pick a renderer by the user's ``--format``.
 
 The terminal table is tabulate's "simple" format, laid out here so that a long table can be
 built a chunk of rows at a time (:class:`TablePart`, in a worker process if need be), its rows
-kept in a temporary file (:class:`SpilledTable`) while the column widths are merged, and
-written in a second pass: memory does not grow with the rows. The bytes are tabulate's (the
+kept in a temporary file (:class:`SpilledTable`, or files a worker stored them in) while the
+column widths are merged, and laid out in a second pass, a run of rows at a time
+(:func:`lay_out_run`, in worker processes if need be): memory does not grow with the rows. The bytes are tabulate's (the
 tests compare them); a table holding what the layout here does not cover (terminal escape
 codes, line breaks other than a newline, a number that is not plain ASCII) is handed to
 tabulate itself."""
