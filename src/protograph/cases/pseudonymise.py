@@ -63,12 +63,27 @@ class Pseudonymiser:
         """The pseudonym of ``value`` as a ``kind`` (case, event or file)."""
         if kind not in KINDS:
             raise ValueError(f"unknown kind of pseudonym {kind!r} (known: {', '.join(KINDS)})")
-        digest = hmac.new(self._key, f"{kind}\x00{value}".encode(), hashlib.sha256).hexdigest()
-        pseudonym = f"{kind}-{digest[:DIGITS]}"
+        pseudonym = f"{kind}-{self.digits(kind, value)}"
         earlier = self._seen.setdefault(pseudonym, (kind, value))
         if earlier != (kind, value):
-            raise InputError(f"two different {kind} ids have the same pseudonym {pseudonym}; use another salt")
+            raise collision(kind, pseudonym)
         return pseudonym
+
+    def digits(self, kind: str, value: str) -> str:
+        """The hex digits of ``value``'s pseudonym as a ``kind``, with no check for collisions."""
+        return hmac.new(self._key, f"{kind}\x00{value}".encode(), hashlib.sha256).hexdigest()[:DIGITS]
+
+    def case_order(self, case_id: str) -> str:
+        """Where a case goes among pseudonymised cases (:meth:`cases`): its pseudonym's digits.
+        A caseload read in this order is pseudonymised a case at a time (:meth:`alone`)."""
+        return self.digits("case", case_id)
+
+    def alone(self, case: Case) -> Case:
+        """The case pseudonymised (:meth:`case`), its event ids checked for collisions within
+        it only, not against other cases: what a caseload too large to hold is checked for."""
+        fresh = Pseudonymiser.__new__(Pseudonymiser)
+        fresh._key, fresh._seen = self._key, {}
+        return fresh.case(case)
 
     def case(self, case: Case) -> Case:
         """The case with its id, its events' ids and its file name replaced by pseudonyms."""
@@ -112,6 +127,11 @@ class Pseudonymiser:
     def results(self, results: Iterable[CaseResult]) -> list[CaseResult]:
         """Every result pseudonymised, in the same order."""
         return [self.result(r) for r in results]
+
+
+def collision(kind: str, pseudonym: str) -> InputError:
+    """The refusal when two different ids of a kind have one pseudonym."""
+    return InputError(f"two different {kind} ids have the same pseudonym {pseudonym}; use another salt")
 
 
 def pseudonymise_cases(cases: Iterable[Case], salt: str | bytes) -> list[Case]:

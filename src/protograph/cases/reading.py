@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache, cached_property
@@ -1197,6 +1197,11 @@ class _Join:
         return self.faulty
 
 
+class SameOrder(Exception):
+    """Two case ids of a caseload given in another order (CsvCaseload.raw_chunks) have the same
+    place in it: ``args[0]``."""
+
+
 class _Fault(Exception):
     """The streamed reading met a fault: the caseload is read again as text, strictly."""
 
@@ -1248,6 +1253,7 @@ class CsvCaseload:
         self._scratch: str | None = None
         self._finalizer: Any = None
         self._streamed = False
+        self._orderings = 0  # sorted again by another order (raw_chunks), each in its own files
         self._errors = ErrorCollector(str(folder))
         try:
             if texts is None:
@@ -1380,6 +1386,22 @@ class CsvCaseload:
             path.unlink()
         return merged
 
+    def _ordered(
+        self, name: str, records: Iterator[tuple[str, int, str]], order: Callable[[str], str]
+    ) -> Iterator[tuple[str, int, str]]:
+        """``records`` sorted on disk by ``order`` of their case id, then case id and row number,
+        each keyed ``order + NUL + case id``."""
+
+        def keyed() -> Iterator[tuple[str, int, str]]:
+            last, key = None, ""
+            for case_id, number, line in records:
+                if case_id != last:
+                    last, key = case_id, f"{order(case_id)}\x00{case_id}"
+                yield key, number, line
+
+        self._orderings += 1
+        return _read_blocks(self._sort(f"{name}-ordered-{self._orderings}", keyed()))
+
     def _child_records(self) -> Iterator[tuple[str, int, str]]:
         if self._children_sorted is not None:
             return _read_blocks(self._children_sorted)
@@ -1390,25 +1412,38 @@ class CsvCaseload:
             return _read_blocks(self._events_sorted)
         return _line_records(self.folder / "events.csv", self._header.index("case"))
 
-    def raw_chunks(self, size: int | None = None) -> Iterator[CaseChunk]:
+    def raw_chunks(self, size: int | None = None, order: Callable[[str], str] | None = None) -> Iterator[CaseChunk]:
         """The cases in case id order, ``size`` at a time (all at once without a size), as chunks
-        to build (a worker builds a RawChunk from its rows' text)."""
+        to build (a worker builds a RawChunk from its rows' text). With ``order`` (a read that
+        was streamed only: :attr:`streamed`), the cases in the order of ``order(case id)``
+        instead, both files sorted again by it in the scratch folder (memory still holds a run
+        of rows, not the caseload); two case ids with the same ``order`` raise SameOrder."""
         if not self._streamed:
+            if order is not None:
+                raise ValueError("only a streamed CSV caseload is given in another order")
             for cases in self.chunks(size):
                 yield BuiltChunk(cases)
             return
         from array import array
 
         size = size or max(1, self._count)
+        events = self._event_records()
         children = self._child_records() if self._has_children else iter(())
+        if order is not None:  # each id is keyed by its order, then by itself, so a case's rows stay together
+            events = self._ordered("events", events, order)
+            children = self._ordered("children", children, order) if self._has_children else iter(())
         child = next(children, None)
         count, current = 0, None
         lines: list[str] = []
         numbers = array("q")
         child_lines: list[str] = []
         child_numbers = array("q")
-        for case_id, number, line in self._event_records():
+        for case_id, number, line in events:
             if case_id != current:
+                if order is not None and current is not None:
+                    before, now = current.partition("\x00")[0], case_id.partition("\x00")[0]
+                    if before == now:
+                        raise SameOrder(now)
                 if count == size:
                     yield RawChunk(self._layout, count, lines, numbers, child_lines, child_numbers)
                     count, lines, numbers, child_lines, child_numbers = 0, [], array("q"), [], array("q")
@@ -1690,12 +1725,21 @@ class Caseload:
         for begin in range(0, len(self._cases), size):
             yield self._cases[begin : begin + size]
 
-    def raw_chunks(self, size: int | None = None) -> Iterator[CaseChunk]:
+    @property
+    def streamed(self) -> bool:
+        """Whether this is a CSV caseload read streamed, whose cases :meth:`raw_chunks` can give
+        in another order without holding them."""
+        return self._csv is not None and self._csv._streamed
+
+    def raw_chunks(self, size: int | None = None, order: Callable[[str], str] | None = None) -> Iterator[CaseChunk]:
         """As :meth:`chunks`, each chunk still to be built (:meth:`CaseChunk.cases`), so that a
-        worker process can build it; a chunk that will not build is passed to :meth:`fault`."""
+        worker process can build it; a chunk that will not build is passed to :meth:`fault`.
+        ``order``: see CsvCaseload.raw_chunks (only when :attr:`streamed`)."""
         if self._csv is not None:
-            yield from self._csv.raw_chunks(size)
+            yield from self._csv.raw_chunks(size, order)
             return
+        if order is not None:
+            raise ValueError("only a streamed CSV caseload is given in another order")
         for cases in self.chunks(size):
             yield BuiltChunk(cases)
 

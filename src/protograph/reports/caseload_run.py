@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from ..cases.pseudonymise import Pseudonymiser
 from ..cases.reading import Case, CaseChunk, Caseload
 from ..checking.caseload import validate_cases
 from ..checking.deadlines import DEFAULT_IMMEDIATE_TOLERANCE
@@ -148,17 +149,35 @@ class _Built:
     seconds: float
 
 
+class _Refused(str):
+    """A worker's refusal to pseudonymise a chunk (two ids with one pseudonym), as its text: not
+    a fault of the input, so the caseload is not read again for faults."""
+
+
 def _run_chunk(
-    corpus: Corpus, chunk: CaseChunk, options: RunOptions, total: int, endpoint: Any, rows_at: str | None = None
-) -> _Built | InputError:
-    """Build one chunk's cases (in a worker, from its rows' text) and validate them; an
-    InputError (returned, not raised) when a case will not build. ``rows_at``: the file a
-    table's rows are stored in (_chunk_output)."""
+    corpus: Corpus,
+    chunk: CaseChunk,
+    options: RunOptions,
+    total: int,
+    endpoint: Any,
+    rows_at: str | None = None,
+    pseudonymiser: Pseudonymiser | None = None,
+) -> _Built | InputError | _Refused:
+    """Build one chunk's cases (in a worker, from its rows' text), pseudonymise them a case at a
+    time with ``pseudonymiser`` (the chunk is already in pseudonym order) and validate them; an
+    InputError (returned, not raised) when a case will not build, a _Refused when two event ids
+    of a case have one pseudonym. ``rows_at``: the file a table's rows are stored in
+    (_chunk_output)."""
     started = time.perf_counter()
     try:
         cases = chunk.cases()
     except InputError as error:
         return error
+    if pseudonymiser is not None:
+        try:
+            cases = [pseudonymiser.alone(case) for case in cases]
+        except InputError as refusal:
+            return _Refused(refusal)
     engine = choose_engine(cases, options.engine, total)
     output = _chunk_output(corpus, cases, options, engine, endpoint, rows_at)
     reviewed = [ReviewedCase(c.id, c.as_of, c.review_date_source) for c in cases] if options.report else None
@@ -166,21 +185,23 @@ def _run_chunk(
 
 
 def _work(chunk: CaseChunk, total: int, rows_at: str | None) -> _Built | str:
-    """In a worker: build and validate one chunk; a fault comes back as its text."""
-    built = _run_chunk(_WORKER["corpus"], chunk, _WORKER["options"], total, None, rows_at)
+    """In a worker: build (and pseudonymise, with the pseudonymiser the worker was forked with,
+    so the salt is never sent) and validate one chunk; a fault comes back as its text."""
+    built = _run_chunk(_WORKER["corpus"], chunk, _WORKER["options"], total, None, rows_at, _WORKER["pseudonymiser"])
     return str(built) if isinstance(built, InputError) else built
 
 
-def _pool(corpus: Corpus, options: RunOptions, jobs: int) -> Any:
+def _pool(corpus: Corpus, options: RunOptions, jobs: int, pseudonymiser: Pseudonymiser | None = None) -> Any:
     """Worker processes forked from this one, so each starts with the corpus (and the duties
-    compiled so far) already loaded, and with this process's network guard in place."""
+    compiled so far) already loaded, with the pseudonymiser if any (its salt inherited, never
+    pickled), and with this process's network guard in place."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from ..cases.reading import event_type_ids, role_ids
 
     event_type_ids(), role_ids()  # looked up once here, not in every worker building cases
-    _WORKER.update(corpus=corpus, options=options)
+    _WORKER.update(corpus=corpus, options=options, pseudonymiser=pseudonymiser)
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
 
 
@@ -230,13 +251,17 @@ def validate_caseload(
     chunk_cases: int = DEFAULT_CHUNK_CASES,
     progress: bool = False,
     endpoint: Any = None,
+    pseudonymiser: Pseudonymiser | None = None,
 ) -> RunSummary:
     """Validate a caseload against ``options.protocols`` and write the output (findings, or the
     caseload report with ``options.report``) to ``out`` as UTF-8, ending in a newline; returns the
     cases checked, the violations found and each phase's time. With ``jobs`` > 1 (and no
     endpoint), chunks are validated in that many worker processes. A fault found in a case while
     reading raises InputError once every fault is collected; what was written is then no output
-    (the command writes to a temporary file it drops)."""
+    (the command writes to a temporary file it drops). With a ``pseudonymiser`` (a CSV caseload
+    read streamed only: Caseload.streamed), the cases are read in pseudonym order and each chunk
+    is pseudonymised where it is built, so no case is held here; two case ids with one
+    pseudonym meet there and are refused."""
     from ..progress import counter
     from .caseload import CaseloadTally, write_report
     from .explain import ReviewDates
@@ -260,16 +285,25 @@ def validate_caseload(
     pending: deque[Future] = deque()
 
     def chunks() -> Iterator[CaseChunk]:
-        source = caseload.raw_chunks(chunk_cases)
+        from ..cases.reading import SameOrder
+
+        source = caseload.raw_chunks(chunk_cases, pseudonymiser.case_order if pseudonymiser is not None else None)
         while True:
             started = time.perf_counter()
-            chunk = next(source, None)
+            try:
+                chunk = next(source, None)
+            except SameOrder as same:
+                from ..cases.pseudonymise import collision
+
+                raise collision("case", f"case-{same.args[0]}") from None
             phases["read"] += time.perf_counter() - started
             if chunk is None:
                 return
             yield chunk
 
-    def finish(built: _Built | InputError | str) -> None:
+    def finish(built: _Built | InputError | _Refused | str) -> None:
+        if isinstance(built, _Refused):
+            raise InputError(str(built))
         if isinstance(built, str):  # a worker's fault: read again here, every fault reported
             caseload.fault(InputError(built))
         if isinstance(built, InputError):
@@ -292,14 +326,14 @@ def validate_caseload(
 
     read = 0
     try:
-        pool = _pool(corpus, options, workers) if workers > 1 else None
+        pool = _pool(corpus, options, workers, pseudonymiser) if workers > 1 else None
         with counter(total, "validating", progress) as bar:
             for number, chunk in enumerate(chunks()):
                 read += len(chunk)
                 bar.set_postfix_str(f"read {read:,}")
                 rows_at = os.path.join(folder, f"{number}.rows") if folder is not None else None
                 if pool is None:
-                    finish(_run_chunk(corpus, chunk, options, total, endpoint, rows_at))
+                    finish(_run_chunk(corpus, chunk, options, total, endpoint, rows_at, pseudonymiser))
                     continue
                 pending.append(pool.submit(_work, chunk, total, rows_at))
                 while len(pending) > workers:  # a chunk a worker in hand, one being read
@@ -399,10 +433,14 @@ def run_validate(
             notes = [f"{len(notes)} case id(s) are shared by several files: each file is checked under its own id"]
         for note in notes:
             say(f"protograph: note: {note}")
+        pseudonymiser = None
         if pseudonymise:  # before validation, so no output of any format can show an original id
-            from ..cases.pseudonymise import pseudonymise_cases
+            from ..cases.pseudonymise import Pseudonymiser, pseudonymise_cases
 
-            caseload = Caseload.of(pseudonymise_cases(caseload.all(), salt))
+            if caseload.streamed:  # pseudonymised a chunk at a time, where it is built
+                pseudonymiser = Pseudonymiser(salt)
+            else:
+                caseload = Caseload.of(pseudonymise_cases(caseload.all(), salt))
         scanned = time.perf_counter() - started
         started = time.perf_counter()
         corpus = load_corpus()  # after the cases, so that bad case input fails at once
@@ -440,6 +478,7 @@ def run_validate(
                 chunk_cases=chunk_cases or DEFAULT_CHUNK_CASES,
                 progress=progress,
                 endpoint=server,
+                pseudonymiser=pseudonymiser,
             )
     finally:
         source.close()  # the sorted runs of an events.csv not in case order, if any
