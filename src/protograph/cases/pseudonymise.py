@@ -15,6 +15,16 @@ unrelated pseudonyms. A salt is required: an unsalted hash of a short, structure
 the ``PROTOGRAPH_SALT`` environment variable, is never generated (output must be the same
 bytes on every run) and is never written anywhere.
 
+Two different ids of one kind with the same pseudonym are refused ("use another salt"). A CSV
+caseload checked by ``validate --pseudonymise`` is never held whole: it is read in pseudonym
+order (:meth:`Pseudonymiser.case_order`) and each case pseudonymised where its chunk is built
+(:meth:`Pseudonymiser.alone`), so two case ids with one pseudonym meet as neighbours and are
+refused across the whole caseload, but event ids are checked within their case only. At 48
+bits, the 12 million events of a national caseload would share a pseudonym by chance about one
+time in four, refusing it for nothing, while the few events of one case, which a report tells
+apart, almost never do. Case files, and several caseloads, are pseudonymised whole, every
+event id checked against every other, as before.
+
 Event notes are never read into a case (cases.py keeps no free text), and event times, child
 details and protocol facts are kept: the deadlines are the report."""
 
